@@ -1,0 +1,2 @@
+export * from './errors.js';
+export * as lab from './lab/index.js';

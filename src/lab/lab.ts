@@ -1,0 +1,244 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LorisError } from '../errors.js';
+import { cleanupRunSync, sweepStaleRuns } from './cleanup.js';
+import { LabDockerEngine } from './docker.js';
+import { run, sh } from './exec.js';
+import { LAB_ROOT, newRunId } from './names.js';
+import { addNetns, addVethPair, inNetns } from './netns.js';
+import { appctl, ofctl, ovsPaths, startOvsdbServer, startVswitchd, vsctl, type OvsPaths } from './ovs.js';
+
+export interface LabOptions {
+  /** Underlay subnet prefix; host i gets `${underlayPrefix}.${10 + i}`. TEST-NET-1 by default. */
+  underlayPrefix?: string;
+  /** Sweep leftovers of crashed lab runs before starting (default true). */
+  sweep?: boolean;
+}
+
+/** An emulated host: a network namespace with its own ovsdb-server and ovs-vswitchd (userspace datapath). */
+export interface LabHost {
+  readonly name: string;
+  readonly netns: string;
+  readonly ovs: OvsPaths;
+  readonly underlayIp: string;
+  readonly index: number;
+}
+
+export type LabContainer =
+  | { readonly kind: 'netns'; readonly name: string; readonly netns: string; readonly nsPath: string }
+  | { readonly kind: 'docker'; readonly name: string; readonly id: string; readonly pid: number; readonly nsPath: string };
+
+export interface PlugOptions {
+  bridge?: string;
+  ifname?: string;
+  ip?: string;
+  mac?: string;
+  ofport?: number;
+  mtu?: number;
+}
+
+let exitHookInstalled = false;
+const liveLabs = new Set<Lab>();
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const lab of liveLabs) lab.disposeSync();
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      for (const lab of liveLabs) lab.disposeSync();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
+/**
+ * A set of emulated hosts joined by an underlay, on one machine. Everything it creates is named with
+ * its run id and removed by `dispose()`, by a process-exit handler, or by the next run's stale sweep.
+ */
+export class Lab {
+  readonly runId: string;
+  readonly dir: string;
+  readonly fabricNetns: string;
+  readonly underlayPrefix: string;
+  readonly hosts = new Map<string, LabHost>();
+  readonly containers = new Map<string, LabContainer>();
+  private engine: LabDockerEngine | undefined;
+  private enginePromise: Promise<LabDockerEngine> | undefined;
+  private disposed = false;
+  private fabricReady: Promise<void> | undefined;
+  private plugCount = 0;
+
+  private constructor(opts: LabOptions) {
+    this.runId = newRunId();
+    this.dir = join(LAB_ROOT, this.runId);
+    this.fabricNetns = `${this.runId}-fab`;
+    this.underlayPrefix = opts.underlayPrefix ?? '192.0.2';
+  }
+
+  static async create(opts: LabOptions = {}): Promise<Lab> {
+    if (process.getuid?.() !== 0) throw new LorisError('LORIS_LAB_ROOT', 'the lab needs root (network namespaces and OVS daemons); run as root');
+    if (opts.sweep !== false) sweepStaleRuns();
+    const lab = new Lab(opts);
+    mkdirSync(lab.dir, { recursive: true });
+    writeFileSync(join(lab.dir, 'owner.pid'), String(process.pid));
+    installExitHook();
+    liveLabs.add(lab);
+    return lab;
+  }
+
+  private ensureFabric(): Promise<void> {
+    this.fabricReady ??= (async () => {
+      // TODO(issue 5): through loris's netlink code.
+      await addNetns(this.fabricNetns);
+      await sh(['ip', '-n', this.fabricNetns, 'link', 'add', 'fab0', 'type', 'bridge']);
+      await sh(['ip', '-n', this.fabricNetns, 'link', 'set', 'fab0', 'up']);
+    })();
+    return this.fabricReady;
+  }
+
+  /** Stands up a host: netns, private ovsdb-server + ovs-vswitchd, underlay on `br-phy`. */
+  async addHost(name: string): Promise<LabHost> {
+    if (this.hosts.has(name)) throw new LorisError('LORIS_LAB_EXISTS', `lab host ${name} already exists`);
+    const index = this.hosts.size + 1;
+    const netns = `${this.runId}-${name}`;
+    const host: LabHost = { name, netns, ovs: ovsPaths(join(this.dir, name)), underlayIp: `${this.underlayPrefix}.${10 + index}`, index };
+    this.hosts.set(name, host);
+    await this.ensureFabric();
+    await addNetns(netns);
+    await startOvsdbServer(netns, host.ovs);
+    await vsctl(host.ovs, ['--no-wait', 'init']);
+    await startVswitchd(netns, host.ovs);
+    // Underlay: veth ul0 (host) <-> <name> (fabric bridge). The underlay IP sits on br-phy's internal port,
+    // which the userspace datapath needs for tunnels.
+    await addVethPair({ ns: this.fabricNetns, name }, { ns: netns, name: 'ul0' });
+    await sh(['ip', '-n', this.fabricNetns, 'link', 'set', name, 'master', 'fab0', 'up']);
+    await sh(['ip', '-n', netns, 'link', 'set', 'ul0', 'up']);
+    await vsctl(host.ovs, ['add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', 'ul0']);
+    await sh(['ip', '-n', netns, 'addr', 'add', `${host.underlayIp}/24`, 'dev', 'br-phy']);
+    await sh(['ip', '-n', netns, 'link', 'set', 'br-phy', 'up']);
+    return host;
+  }
+
+  host(name: string): LabHost {
+    const h = this.hosts.get(name);
+    if (!h) throw new LorisError('LORIS_LAB_NOT_FOUND', `no lab host ${name}`);
+    return h;
+  }
+
+  /** Adds a netdev bridge to a host (the lab's bootstrap; loris's own `init` does this in the product). */
+  async addBridge(host: LabHost, bridge: string, extra: string[] = []): Promise<void> {
+    await vsctl(host.ovs, ['add-br', bridge, '--', 'set', 'bridge', bridge, 'datapath_type=netdev', ...extra]);
+  }
+
+  /** Adds a tunnel port (vxlan, gre, geneve) on `bridge` of `from` towards `to`. */
+  async addTunnel(from: LabHost, to: LabHost, o: { bridge: string; type: 'vxlan' | 'gre' | 'geneve'; port: string; key?: string; ofport?: number }): Promise<void> {
+    await vsctl(from.ovs, ['add-port', o.bridge, o.port, '--', 'set', 'interface', o.port, `type=${o.type}`,
+      `options:remote_ip=${to.underlayIp}`, `options:local_ip=${from.underlayIp}`, `options:key=${o.key ?? 'flow'}`,
+      ...(o.ofport ? [`ofport_request=${o.ofport}`] : [])]);
+  }
+
+  /** A docker engine for this run, started on first use. */
+  docker(): Promise<LabDockerEngine> {
+    this.enginePromise ??= (async () => {
+      const e = new LabDockerEngine(this.dir, this.runId);
+      this.engine = e;
+      await e.start();
+      return e;
+    })();
+    return this.enginePromise;
+  }
+
+  /** A container: a bare network namespace (fast) or a real Docker container with no network. */
+  async addContainer(name: string, kind: 'netns' | 'docker' = 'netns'): Promise<LabContainer> {
+    if (this.containers.has(name)) throw new LorisError('LORIS_LAB_EXISTS', `lab container ${name} already exists`);
+    let c: LabContainer;
+    if (kind === 'netns') {
+      const netns = `${this.runId}-${name}`;
+      await addNetns(netns);
+      c = { kind, name, netns, nsPath: `/var/run/netns/${netns}` };
+    } else {
+      const e = await this.docker();
+      const { id, pid } = await e.runContainer(`${this.runId}-${name}`);
+      c = { kind, name, id, pid, nsPath: `/proc/${pid}/ns/net` };
+    }
+    this.containers.set(name, c);
+    return c;
+  }
+
+  /** argv that runs a host binary inside the container's network namespace. */
+  inContainer(c: LabContainer, argv: string[]): string[] {
+    return c.kind === 'netns' ? inNetns(c.netns, argv) : ['nsenter', '-t', String(c.pid), '-n', ...argv];
+  }
+
+  /** argv that runs a host binary inside a lab host's namespace. */
+  inHost(h: LabHost, argv: string[]): string[] {
+    return inNetns(h.netns, argv);
+  }
+
+  /** Runs a command inside a container's network namespace and returns stdout (throws on failure). */
+  execIn(c: LabContainer, argv: string[], timeoutMs = 30_000): Promise<string> {
+    return sh(this.inContainer(c, argv), { timeoutMs });
+  }
+
+  /** True when `count` pings from `c` to `ip` are answered (at least one reply). */
+  async ping(c: LabContainer, ip: string, o: { count?: number; timeoutS?: number; intervalS?: number } = {}): Promise<{ ok: boolean; received: number; transmitted: number }> {
+    const r = await run(this.inContainer(c, ['ping', '-n', '-q', '-c', String(o.count ?? 1), '-W', String(o.timeoutS ?? 1), '-i', String(o.intervalS ?? 0.2), ip]), { timeoutMs: 60_000 });
+    const m = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(r.stdout);
+    const transmitted = m ? Number(m[1]) : 0;
+    const received = m ? Number(m[2]) : 0;
+    return { ok: received > 0, received, transmitted };
+  }
+
+  /**
+   * Lab-side plumbing of a container into a host's bridge (veth, eth1 inside, OVS port).
+   * Used by the foundation tests only; the product does this in `loris connect`.
+   * TODO(issue 5, issue 8): replaced by loris's own attach over netlink and OVSDB.
+   */
+  async plug(c: LabContainer, h: LabHost, o: PlugOptions = {}): Promise<{ hostIf: string; ofport: number }> {
+    const bridge = o.bridge ?? 'br-int';
+    const ifname = o.ifname ?? 'eth1';
+    const hostIf = `v${c.name}`.slice(0, 15);
+    this.plugCount++;
+    const peerNs = c.kind === 'netns' ? c.netns : { pid: c.pid };
+    await addVethPair({ ns: h.netns, name: hostIf }, { ns: peerNs, name: ifname });
+    const inC = (args: string[]): string[] => (c.kind === 'netns' ? ['ip', '-n', c.netns, ...args] : ['nsenter', '-t', String(c.pid), '-n', 'ip', ...args]);
+    if (o.mac) await sh(inC(['link', 'set', ifname, 'address', o.mac]));
+    if (o.mtu) await sh(inC(['link', 'set', ifname, 'mtu', String(o.mtu)]));
+    if (o.ip) await sh(inC(['addr', 'add', o.ip, 'dev', ifname]));
+    await sh(inC(['link', 'set', ifname, 'up']));
+    await sh(['ip', '-n', h.netns, 'link', 'set', hostIf, 'up']);
+    await vsctl(h.ovs, ['add-port', bridge, hostIf, ...(o.ofport ? ['--', 'set', 'interface', hostIf, `ofport_request=${o.ofport}`] : [])]);
+    const ofport = Number((await vsctl(h.ovs, ['get', 'interface', hostIf, 'ofport'])).trim());
+    return { hostIf, ofport };
+  }
+
+  /** Test observers bound to a host. */
+  vsctl(h: LabHost, args: string[]): Promise<string> {
+    return vsctl(h.ovs, args);
+  }
+  ofctl(h: LabHost, args: string[]): Promise<string> {
+    return ofctl(h.ovs, args);
+  }
+  appctl(h: LabHost, args: string[]): Promise<string> {
+    return appctl(h.ovs, args);
+  }
+  /** The unix socket path of a bridge's OpenFlow management socket. */
+  mgmtSocket(h: LabHost, bridge: string): string {
+    return join(h.ovs.dir, `${bridge}.mgmt`);
+  }
+
+  /** Everything this run created is torn down. Safe to call twice. */
+  async dispose(): Promise<void> {
+    this.disposeSync();
+  }
+
+  disposeSync(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    liveLabs.delete(this);
+    cleanupRunSync(this.runId);
+  }
+}
