@@ -1,3 +1,5 @@
+import type { SslOptions } from '../ovsdb/transport.js';
+
 /*
  * The plain data the Store hands out. Rows of schema/loris.ovsschema, with references resolved
  * (an endpoint names its pod by number and its host by name) and optional columns as `undefined`.
@@ -108,13 +110,6 @@ export interface StoreEventMap {
   cluster: [StoreEvent<ClusterConfig>];
 }
 
-export interface TlsOptions {
-  /** PEM private key, certificate and CA certificate (file contents or paths, as the OVSDB client accepts). */
-  readonly privateKey: string;
-  readonly certificate: string;
-  readonly caCert: string;
-}
-
 /** Where the embedded store lives: a database added to the host's own ovsdb-server. */
 export interface EmbeddedOptions {
   /** ovsdb-server's unixctl socket; default: `<rundir>/ovsdb-server.<pid>.ctl` next to the unix remote. */
@@ -128,7 +123,8 @@ export interface StoreOptions {
   readonly remotes: string | readonly string[];
   /** This host's name: the default `host` of allocate(). */
   readonly host?: string;
-  readonly tls?: TlsOptions;
+  /** Key, certificate and CA (PEM) for `ssl:` remotes. */
+  readonly tls?: SslOptions;
   /**
    * Embedded deployment: when the server has no Loris database, add one through its unixctl socket
    * (`ovsdb-server/add-db`). `true` uses the defaults. Ignored for clusters (the operator creates them).
