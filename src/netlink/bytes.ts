@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { ProtocolError } from '../errors.js';
+import { Reader, Writer } from '../ofproto/bytes.js';
 
 /*
  * Netlink is host-endian (with a few big-endian fields such as ports and VNIs called out by the
@@ -19,47 +19,30 @@ export const NLA_TYPE_MASK = 0x3fff;
 export const align4 = (n: number): number => (n + 3) & ~3;
 
 /**
- * Host-endian, bounds-checked reader for netlink. Every failure is a `ProtocolError('netlink', …)`
- * with the byte offset, never a RangeError.
+ * Host-endian, bounds-checked reader for netlink: the shared `Reader` with little-endian integers.
+ * Every failure is a `ProtocolError('netlink', …)` with the byte offset, never a RangeError.
  */
-export class NlReader {
-  readonly buf: Buffer;
-  pos: number;
-  readonly end: number;
-
+export class NlReader extends Reader {
   constructor(buf: Buffer, start = 0, end = buf.length) {
-    if (start < 0 || end > buf.length || start > end) throw new ProtocolError('netlink', `bad reader window ${start}..${end} of ${buf.length}`, start);
-    this.buf = buf;
-    this.pos = start;
-    this.end = end;
+    super(buf, start, end, 'netlink');
   }
 
-  get remaining(): number {
-    return this.end - this.pos;
-  }
-
-  fail(message: string, at = this.pos): never {
-    throw new ProtocolError('netlink', message, at);
-  }
-
-  need(n: number, what = 'field'): void {
-    if (n < 0 || this.pos + n > this.end) this.fail(`truncated ${what}: need ${n} bytes, ${this.end - this.pos} left`);
-  }
-
-  u8(): number {
-    this.need(1);
-    return this.buf[this.pos++];
-  }
-  u16(): number {
+  override u16(): number {
     this.need(2);
     const v = this.buf.readUInt16LE(this.pos);
     this.pos += 2;
     return v;
   }
-  u32(): number {
+  override u32(): number {
     this.need(4);
     const v = this.buf.readUInt32LE(this.pos);
     this.pos += 4;
+    return v;
+  }
+  override u64(): bigint {
+    this.need(8);
+    const v = this.buf.readBigUInt64LE(this.pos);
+    this.pos += 8;
     return v;
   }
   s32(): number {
@@ -68,17 +51,7 @@ export class NlReader {
     this.pos += 4;
     return v;
   }
-  bytes(n: number, what = 'bytes'): Buffer {
-    this.need(n, what);
-    const b = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return b;
-  }
-  skip(n: number, what = 'padding'): void {
-    this.need(n, what);
-    this.pos += n;
-  }
-  sub(n: number, what = 'element'): NlReader {
+  override sub(n: number, what = 'element'): NlReader {
     this.need(n, what);
     const r = new NlReader(this.buf, this.pos, this.pos + n);
     this.pos += n;
@@ -145,77 +118,40 @@ export const attr = {
 };
 
 /**
- * Host-endian growable writer with back-filled lengths: `w.nest(IFLA_LINKINFO, () => …)` writes the
- * header, runs the body and patches the length; `w.message(type, flags, seq, () => …)` does the same for nlmsghdr.
+ * Host-endian growable writer with back-filled lengths: the shared `Writer` with little-endian
+ * integers, plus `attr`/`nest` (`w.nest(IFLA_LINKINFO, () => …)` writes the header, runs the body and
+ * patches the length) and 4-byte alignment.
  */
-export class NlWriter {
-  buf: Buffer;
-  offset = 0;
-
-  constructor(initial = 256) {
-    this.buf = Buffer.alloc(initial);
-  }
-
-  private grow(n: number): void {
-    const need = this.offset + n;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const nb = Buffer.alloc(size);
-    this.buf.copy(nb, 0, 0, this.offset);
-    this.buf = nb;
-  }
-
-  u8(v: number): this {
-    this.grow(1);
-    this.buf[this.offset++] = v & 0xff;
+export class NlWriter extends Writer {
+  override u16(v: number): this {
+    this.zeros(2).buf.writeUInt16LE(v & 0xffff, this.offset - 2);
     return this;
   }
-  u16(v: number): this {
-    this.grow(2);
-    this.buf.writeUInt16LE(v & 0xffff, this.offset);
-    this.offset += 2;
+  override u32(v: number): this {
+    this.zeros(4).buf.writeUInt32LE(v >>> 0, this.offset - 4);
     return this;
   }
-  be16(v: number): this {
-    this.grow(2);
-    this.buf.writeUInt16BE(v & 0xffff, this.offset);
-    this.offset += 2;
-    return this;
-  }
-  u32(v: number): this {
-    this.grow(4);
-    this.buf.writeUInt32LE(v >>> 0, this.offset);
-    this.offset += 4;
+  override u64(v: bigint): this {
+    this.zeros(8).buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.offset - 8);
     return this;
   }
   s32(v: number): this {
-    this.grow(4);
-    this.buf.writeInt32LE(v | 0, this.offset);
-    this.offset += 4;
+    this.zeros(4).buf.writeInt32LE(v | 0, this.offset - 4);
     return this;
   }
-  bytes(b: Uint8Array): this {
-    this.grow(b.length);
-    this.buf.set(b, this.offset);
-    this.offset += b.length;
-    return this;
-  }
-  zeros(n: number): this {
-    this.grow(n);
-    this.buf.fill(0, this.offset, this.offset + n);
-    this.offset += n;
+  be16(v: number): this {
+    this.zeros(2).buf.writeUInt16BE(v & 0xffff, this.offset - 2);
     return this;
   }
   align(): this {
     const pad = align4(this.offset) - this.offset;
     return pad ? this.zeros(pad) : this;
   }
-  patchU16(at: number, v: number): this {
+  override patchU16(at: number, v: number): this {
     this.buf.writeUInt16LE(v & 0xffff, at);
     return this;
   }
-  patchU32(at: number, v: number): this {
+  override patchU32(at: number, v: number): this {
     this.buf.writeUInt32LE(v >>> 0, at);
     return this;
   }
@@ -258,12 +194,4 @@ export class NlWriter {
     return this.attr(type, (w) => w.bytes(Buffer.from(s + '\0', 'utf8')));
   }
 
-  /** A copy of what was written. */
-  finish(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.offset));
-  }
-  reset(): this {
-    this.offset = 0;
-    return this;
-  }
 }
