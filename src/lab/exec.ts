@@ -42,6 +42,8 @@ export function run(argv: string[], opts: { input?: string | Buffer; env?: NodeJ
       if (timer) clearTimeout(timer);
       resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code });
     });
+    // A child that exits or closes stdin at once makes this write fail with EPIPE; that is not an error here.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input ?? '');
   });
 }
