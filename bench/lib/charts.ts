@@ -9,6 +9,7 @@ import type { BenchResult } from './result.js';
 const FONT = 'Helvetica, Arial, sans-serif';
 const AHEAD = '#2e7d32';
 const BEHIND = '#c62828';
+const LABEL_AXIS = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } } as const;
 
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -42,18 +43,16 @@ export function ratioChartSpec(bars: readonly RatioBar[]): TopLevelSpec {
     height: { step: 22 },
     config: { font: FONT, view: { stroke: null } },
     data: { values },
-    encoding: {
-      y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } },
-    },
     layer: [
       {
         mark: { type: 'bar', height: 14 },
         encoding: {
+          y: LABEL_AXIS,
           x: {
             field: 'ratio',
             type: 'quantitative',
-            scale: { type: 'log', domain: [lo, hi] },
-            title: 'ratio, log scale',
+            scale: { type: 'log', domain: [lo, hi], nice: false },
+            title: 'ratio (log scale)',
           },
           x2: { datum: 1 },
           color: {
@@ -64,9 +63,21 @@ export function ratioChartSpec(bars: readonly RatioBar[]): TopLevelSpec {
           },
         },
       },
+      // The figure sits past the bar's far end: right of it when ahead, left of it when behind.
       {
+        transform: [{ filter: 'datum.ratio >= 1' }],
         mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
         encoding: {
+          y: LABEL_AXIS,
+          x: { field: 'ratio', type: 'quantitative' },
+          text: { field: 'text', type: 'nominal' },
+        },
+      },
+      {
+        transform: [{ filter: 'datum.ratio < 1' }],
+        mark: { type: 'text', align: 'right', dx: -4, fontSize: 11 },
+        encoding: {
+          y: LABEL_AXIS,
           x: { field: 'ratio', type: 'quantitative' },
           text: { field: 'text', type: 'nominal' },
         },
