@@ -5,3 +5,5 @@ export * from './schema.js';
 export * from './transport.js';
 export * from './framer.js';
 export * from './client.js';
+export * from './replica.js';
+export * from './diff.js';
