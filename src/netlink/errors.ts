@@ -10,7 +10,7 @@ const HINTS: Record<string, string> = {
   EINVAL: 'the kernel rejected an argument (e.g. an MTU outside the device range, a malformed address or prefix length)',
   ERANGE: 'a value is out of range (e.g. an MTU above the device maximum)',
   EBUSY: 'the device or resource is busy (e.g. enslaved to a bridge or in use); release it first',
-  EADDRNOTAVAIL: 'the address is not configured on that device',
+  EADDRNOTAVAIL: 'the address is not available here: not configured on that device (delete), or not assignable to an interface, such as a multicast address (add)',
   ENOENT: 'no such object (address, route or namespace); it may already be gone',
   ESRCH: 'no such route or process',
   ENETUNREACH: 'the gateway is not reachable through any configured route; add an on-link route or address first',

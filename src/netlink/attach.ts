@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from '../errors.js';
+import { ContainerNotRunningError, NetlinkError } from './errors.js';
+import { checkIfname, parseMac, type Link } from './link.js';
+import { homeNetns, Netns, type NetnsSpec } from './netns.js';
+import { openRtnl, Rtnl } from './rtnl.js';
+import { parseCidr } from './ip.js';
+
+/** Every host-side interface loris creates starts with this prefix (then 13 hex digits). */
+export const HOST_IFNAME_PREFIX = 'lo';
+const HOST_IFNAME_RE = /^lo[0-9a-f]{13}$/;
+
+/**
+ * The host end's name for a container's interface on a pod: `lo` + 13 hex digits of
+ * SHA-256(containerId NUL pod). Deterministic (a restarted controller finds its links again), 15
+ * bytes (IFNAMSIZ - 1), and recognisable by `isHostIfname` for garbage collection after a crash.
+ */
+export function hostIfnameFor(containerId: string, pod: string): string {
+  if (!containerId) throw new InvalidArgumentError('hostIfnameFor: empty container id');
+  return HOST_IFNAME_PREFIX + createHash('sha256').update(containerId).update('\0').update(pod).digest('hex').slice(0, 13);
+}
+
+/** True for names `hostIfnameFor` produces (and nothing else a system normally has, such as `lo`). */
+export function isHostIfname(name: string): boolean {
+  return HOST_IFNAME_RE.test(name);
+}
+
+/** The steps of `attach`, in order; a fault hook sees each one after it completed. */
+export const ATTACH_STEPS = ['create', 'lookup', 'addresses', 'container-up', 'host-up', 'verify'] as const;
+export type AttachStep = (typeof ATTACH_STEPS)[number];
+
+export interface AttachOptions {
+  /** The container's namespace: an open handle, a spec, or an rtnetlink handle already in it. */
+  netns: Netns | NetnsSpec | Rtnl;
+  /** Where the host end goes (OVS's namespace): an rtnetlink handle there. Default: this process's namespace. */
+  host?: Rtnl;
+  /** Interface name inside the container (default `eth1`). */
+  ifname?: string;
+  /** Host end's name, e.g. from `hostIfnameFor(containerId, pod)`. */
+  hostIfname: string;
+  /** Container side MAC (default: kernel-chosen random). */
+  mac?: string;
+  /** MTU of both ends (default: kernel default 1500). */
+  mtu?: number;
+  /** Addresses of the container side, e.g. `['10.0.0.5/24', 'fd00::5/64']`. No default route is ever added. */
+  addresses?: readonly string[];
+  /** Interface group of both ends (lets `detachGroup` remove many in one request). */
+  group?: number;
+  /** Called with `true` while the container still owns the namespace; false aborts with ContainerNotRunningError. */
+  stillRunning?: () => boolean;
+  /** Name of the container, for error messages. */
+  container?: string;
+  /** Test hook: runs after each completed step; throwing makes attach fail there (and undo). */
+  faults?: (step: AttachStep) => void | Promise<void>;
+}
+
+export interface AttachResult {
+  readonly hostIfname: string;
+  readonly hostIfindex: number;
+  readonly containerIfindex: number;
+  readonly mac: string;
+}
+
+/**
+ * Creates a veth pair with the host end in `host`'s namespace and the peer born in the container's
+ * namespace under its final name, MAC and MTU; adds the addresses, brings both ends up. Requests
+ * that do not depend on each other are pipelined. If any step fails, the pair is deleted before the
+ * error is thrown (deleting either end removes both), so nothing is left behind.
+ */
+export async function attach(o: AttachOptions): Promise<AttachResult> {
+  const ifname = o.ifname ?? 'eth1';
+  checkIfname(ifname);
+  checkIfname(o.hostIfname);
+  if (o.mac !== undefined) parseMac(o.mac);
+  const addrs = (o.addresses ?? []).map((a) => parseCidr(a));
+  const host = o.host ?? openRtnl({ netns: homeNetns() });
+  const ctr = o.netns instanceof Rtnl ? o.netns : openRtnl({ netns: o.netns });
+  const what = o.container ?? ctr.netns.label;
+  let created = false;
+  try {
+    const step = async (s: AttachStep): Promise<void> => {
+      if (o.faults) await o.faults(s);
+    };
+    // 1. The pair, peer born in the container namespace with its final name, MAC and MTU; host end up at once.
+    const hostLink = await host.createVeth({
+      name: o.hostIfname, mtu: o.mtu, group: o.group, up: true,
+      peer: { name: ifname, mac: o.mac, mtu: o.mtu, group: o.group, netns: ctr.netns },
+    });
+    created = true;
+    await step('create');
+    // 2. The peer's index in the container (needed by the address requests).
+    const peer: Link = await ctr.link(ifname);
+    await step('lookup');
+    // 3+4. Addresses and link up, pipelined: one round trip.
+    const reqs = [...addrs.map((c) => ctr.addAddressRequest(peer.index, `${c.address}/${c.prefixLen}`)), ctr.setLinkRequest(peer.index, { up: true })];
+    const results = await Promise.allSettled(ctr.batch(reqs));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await step('addresses');
+    await step('container-up');
+    // 5. The host end came up in the create message; the kernel does that for the new end only.
+    if (!hostLink.up) await host.setUp(hostLink.index);
+    await step('host-up');
+    // 6. The container may have exited meanwhile: our open fd kept its namespace alive, so check.
+    if (o.stillRunning && !o.stillRunning()) throw new ContainerNotRunningError(what, 'it exited during attach; its interface was removed');
+    await step('verify');
+    return { hostIfname: o.hostIfname, hostIfindex: hostLink.index, containerIfindex: peer.index, mac: peer.mac ?? '' };
+  } catch (e) {
+    if (created) await removeQuietly(host, o.hostIfname);
+    if (e instanceof NetlinkError && o.stillRunning && !o.stillRunning()) {
+      throw new ContainerNotRunningError(what, `it exited during attach (${e.errnoName} on ${e.op}); its interface was removed`);
+    }
+    throw e;
+  } finally {
+    if (!o.host) host.close();
+    if (!(o.netns instanceof Rtnl)) ctr.close();
+  }
+}
+
+async function removeQuietly(host: Rtnl, name: string): Promise<void> {
+  try {
+    await host.deleteLink(name);
+  } catch (e) {
+    // ENODEV: already gone with its namespace. Anything else is unexpected, but the original error matters more.
+    if (!(e instanceof NetlinkError && e.errno === 19)) throw e;
+  }
+}
+
+/** Removes a container's interface by its host end (both ends go). Returns false when it was already gone. */
+export async function detach(o: { host?: Rtnl; hostIfname: string }): Promise<boolean> {
+  const host = o.host ?? openRtnl({ netns: homeNetns() });
+  try {
+    await host.deleteLink(o.hostIfname);
+    return true;
+  } catch (e) {
+    if (e instanceof NetlinkError && e.errno === 19) return false;
+    throw e;
+  } finally {
+    if (!o.host) host.close();
+  }
+}
+
+/** Removes every interface attached with `group` in one request. */
+export async function detachGroup(o: { host?: Rtnl; group: number }): Promise<void> {
+  const host = o.host ?? openRtnl({ netns: homeNetns() });
+  try {
+    await host.deleteGroup(o.group);
+  } finally {
+    if (!o.host) host.close();
+  }
+}
+
+/**
+ * Garbage-collects host ends of crashed runs: deletes every link named like `hostIfnameFor` output
+ * that is not in `keep`. Returns the names deleted.
+ */
+export async function collectHostLinks(host: Rtnl, keep: ReadonlySet<string>): Promise<string[]> {
+  const stale = (await host.links()).filter((l) => isHostIfname(l.name) && !keep.has(l.name));
+  const done: string[] = [];
+  for (const l of stale) if (await detach({ host, hostIfname: l.name })) done.push(l.name);
+  return done;
+}

@@ -1,0 +1,10 @@
+export { openRtnl, Rtnl, type LinkRef, type VethCreate, type LinkEvent, type LinkWatch, type OpenRtnlOptions } from './rtnl.js';
+export { openNetns, currentNetns, homeNetns, withNetns, Netns, NETNS_RUN_DIR, type NetnsSpec, type NetnsId } from './netns.js';
+export type { Link, LinkKind, LinkCommon, VethLink, VxlanLink, BridgeLink, OvsLink, TunLink, DeviceLink, OtherLink, LinkChange } from './link.js';
+export { parseMac, formatMac } from './link.js';
+export type { Address } from './address.js';
+export type { Route, RouteSpec } from './route.js';
+export { parseCidr, type Cidr } from './ip.js';
+export { NetlinkError, NetlinkSocketError, NetnsError, ContainerNotFoundError, ContainerNotRunningError } from './errors.js';
+export { attach, detach, detachGroup, collectHostLinks, hostIfnameFor, isHostIfname, HOST_IFNAME_PREFIX, ATTACH_STEPS, type AttachOptions, type AttachResult, type AttachStep } from './attach.js';
+export { resolveContainer, inspectDockerContainer, dockerSocket, type ResolvedContainer, type ResolveOptions } from './containers.js';
