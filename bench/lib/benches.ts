@@ -10,7 +10,7 @@ export interface BenchInfo {
   timeoutS: number;
 }
 
-export const SMALL_TIMEOUT_S = 180;
+export const SMALL_TIMEOUT_S = 120;
 export const DEFAULT_TIMEOUT_S = 1200;
 
 export const BENCHES: readonly BenchInfo[] = [
