@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { collectResults, type BenchResult } from './result.js';
+import { collectResults, isResultLine, type BenchResult } from './result.js';
 import { nowMs } from './measure.js';
 import type { BenchInfo } from './benches.js';
 
@@ -83,7 +83,7 @@ export async function runBench(info: BenchInfo, opts: RunBenchOptions): Promise<
   const runner = opts.runner ?? [process.execPath, '--import', import.meta.resolve('tsx')];
   const argv = [...runner, file, ...(opts.small ? ['--small'] : [])];
   const t0 = nowMs();
-  let stdout = '';
+  let resultLines = ''; // only the {"bench"… lines: progress output may be large
   let stderr = '';
   let timedOut = false;
   let interrupted = false;
@@ -95,7 +95,7 @@ export async function runBench(info: BenchInfo, opts: RunBenchOptions): Promise<
       cwd: dirname(opts.benchDir),
     });
     const out = lineSplitter((l) => {
-      stdout += `${l}\n`;
+      if (isResultLine(l)) resultLines += `${l}\n`;
       echo(`[${info.name}] ${l}`);
     });
     const err = lineSplitter((l) => {
@@ -142,7 +142,7 @@ export async function runBench(info: BenchInfo, opts: RunBenchOptions): Promise<
     });
   });
   const durationS = Math.round((nowMs() - t0) / 100) / 10;
-  const { results, errors } = collectResults(stdout);
+  const { results, errors } = collectResults(resultLines);
   const outcome: BenchOutcome = {
     ...base,
     status: 'ok',
