@@ -7,3 +7,4 @@ export * from './framer.js';
 export * from './client.js';
 export * from './replica.js';
 export * from './diff.js';
+export * from './codegen.js';
