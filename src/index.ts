@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * as lab from './lab/index.js';
+export * as store from './store/index.js';
