@@ -73,6 +73,8 @@ export interface PipelineState {
   tunnels: ReadonlyMap<string, number>;
   /** The DHCP server identity answered for in every pod (omit to disable DHCP). */
   dhcp?: DhcpServerIdentity;
+  /** Answer ARP requests for known addresses in the switch (default true); when false ARP floods in the pod. */
+  arpResponder?: boolean;
 }
 
 export type Owner = { kind: 'base' } | { kind: 'pod'; pod: number } | { kind: 'endpoint'; id: string };
@@ -161,10 +163,10 @@ const output = (port: number): Action => ({ type: 'output', port });
 const setTunId = (pod: number): Action => ({ type: 'set_field', field: 'tunnelId', value: BigInt(pod) });
 const meta = (pod: number, fromTunnel: boolean): bigint => BigInt(pod) | (fromTunnel ? META_FROM_TUNNEL : 0n);
 
-/** Table-miss drops: one per table. */
+/** Table-miss flows: drop in every table except the ARP responder, whose misses continue to forwarding. */
 export function baseFlows(): FlowMod[] {
   const cookie = ownerCookie({ kind: 'base' });
-  return TABLES.map((t) => fm(t, PRIO_MISS, cookie, {}, []));
+  return TABLES.map((t) => fm(t, PRIO_MISS, cookie, {}, t === T_ARP_RESPONDER ? [goto(T_L2_FORWARD)] : []));
 }
 
 /** True when this host has at least one endpoint of `pod` (only then does the pod get flows here). */
@@ -197,7 +199,7 @@ export function podFlows(state: PipelineState, idx: PipelineIndex, pod: number):
   const tunnelOut = tunnelPorts.length ? [setTunId(pod), ...tunnelPorts.map(output)] : [];
   flows.push(fm(T_FLOOD, PRIO_HIGH, cookie, { metadata: { value: meta(pod, false), mask: META_MASK } }, localOut.length + tunnelOut.length ? [apply(...localOut, ...tunnelOut)] : []));
   flows.push(fm(T_FLOOD, PRIO_HIGH, cookie, { metadata: { value: meta(pod, true), mask: META_MASK } }, localOut.length ? [apply(...localOut)] : []));
-  if (state.dhcp) flows.push(arpResponder(pod, state.dhcp.ip, state.dhcp.mac, cookie));
+  if (state.dhcp && state.arpResponder !== false) flows.push(arpResponder(pod, state.dhcp.ip, state.dhcp.mac, cookie));
   return flows;
 }
 
@@ -224,7 +226,7 @@ export function endpointFlows(state: PipelineState, idx: PipelineIndex, ep: Pipe
   const pod = ep.pod;
   const podMeta = { value: meta(pod, false), mask: META_POD_MASK };
   const flows: FlowMod[] = [];
-  if (ep.ip) flows.push(arpResponder(pod, ep.ip, ep.mac, cookie));
+  if (ep.ip && state.arpResponder !== false) flows.push(arpResponder(pod, ep.ip, ep.mac, cookie));
   if (local) {
     if (ep.ofport === undefined) return flows;
     const port = ep.ofport;

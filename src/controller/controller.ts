@@ -1,0 +1,504 @@
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { LorisError } from '../errors.js';
+import { OfConnection } from '../ofproto/connection.js';
+import { OFPP_CONTROLLER } from '../ofproto/actions.js';
+import { OFPTT_ALL, type FlowMod } from '../ofproto/flow-mod.js';
+import type { FlowStats } from '../ofproto/multipart-flow.js';
+import type { PacketIn } from '../ofproto/packet-in.js';
+import type { PortStatus } from '../ofproto/port-status.js';
+import type { OvsdbClient } from '../ovsdb/client.js';
+import type { Store } from '../store/store.js';
+import type { Endpoint, Host, StoreEvent } from '../store/types.js';
+import { unixctl } from '../store/embedded.js';
+import { DEFAULT_LEASE_TIME, decodeDhcpFrame, dhcpReply, encodeDhcpFrame } from './dhcp.js';
+import { ControllerMetrics } from './metrics.js';
+import { autoDatapathType, ensureIntegrationBridge, pairTunnelType, syncTunnels, tunnelPortName, type TunnelSpec } from './ovs-bridge.js';
+import {
+  DEFAULT_DHCP_SERVER,
+  buildIndex,
+  fnv1a32,
+  indexAdd,
+  indexRemove,
+  isLorisCookie,
+  ownerFlows,
+  ownerKey,
+  owners,
+  podIsLocal,
+  type DhcpServerIdentity,
+  type Owner,
+  type PipelineEndpoint,
+  type PipelineIndex,
+  type PipelineState,
+} from './pipeline.js';
+import { reconcile, type FlowEntry } from './reconcile.js';
+
+export interface ControllerOptions {
+  /** Integration bridge name (default br-int). */
+  bridge?: string;
+  /** Connection to this host's Open_vSwitch database. */
+  ovsdb: OvsdbClient;
+  /** The loris store (cluster state). */
+  store: Store;
+  /** This host's name in the store (default: the store's host name). */
+  host?: string;
+  /** The bridge's OpenFlow management socket, `<rundir>/<bridge>.mgmt` (default rundir /var/run/openvswitch). */
+  mgmtSocket?: string;
+  /** ovs-vswitchd's unixctl socket, for `explain()`. */
+  vswitchdCtl?: string;
+  /** Datapath type of a bridge the controller creates (default: system when the kernel module is loaded, else netdev). */
+  datapathType?: string;
+  /** DHCP server identity, or false to not answer DHCP (default 169.254.169.254 / 0a:58:a9:fe:a9:fe). */
+  dhcp?: DhcpServerIdentity | false;
+  /** DHCP lease time in seconds (default 3600). */
+  leaseTime?: number;
+  /** Answer ARP in the switch (default false: see docs/controller.md). */
+  arpResponder?: boolean;
+  logger?: Logger;
+  /** Registry for the controller's metrics (default: a new one, see `metrics.registry`). */
+  registry?: Registry;
+  /** Serve GET /metrics on 127.0.0.1:<port> (0 picks a free port). Off by default. */
+  metricsPort?: number;
+  /** Reconnect backoff bounds in ms (default 20..1000). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+export interface ControllerEvents {
+  /** A full reconciliation finished after (re)connecting. */
+  synced: [{ added: number; modified: number; deleted: number; unchanged: number; ms: number }];
+  /** The OpenFlow connection dropped. */
+  disconnected: [LorisError | undefined];
+  /** A background step failed (logged too); the controller keeps running. */
+  error: [Error];
+}
+
+export class ControllerError extends LorisError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LORIS_CONTROLLER', message, options);
+  }
+}
+
+const DEFAULT_RUNDIR = '/var/run/openvswitch';
+
+/**
+ * The per-host controller: owns the integration bridge's flow table. It creates the bridge and the tunnel ports
+ * (OVSDB), connects to the bridge's management socket (OpenFlow 1.3, never a TCP listener), reconciles the table
+ * atomically in a bundle on every (re)connect, then follows store changes, port-status events and tunnel changes
+ * incrementally, recomputing only the flows of the endpoints and pods a change touches. It answers DHCP through
+ * packet-in/packet-out. Stopping it leaves the flows in place (fail_mode=secure keeps forwarding), so a restart is
+ * hitless: the new instance finds the same flows and sends nothing.
+ */
+export class Controller extends EventEmitter<ControllerEvents> {
+  readonly bridge: string;
+  readonly host: string;
+  readonly metrics: ControllerMetrics;
+  readonly log: Logger;
+  private readonly o: ControllerOptions;
+  private readonly mgmtSocket: string;
+  private readonly dhcp: DhcpServerIdentity | undefined;
+  private conn: OfConnection | undefined;
+  private running = false;
+  private connecting: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private backoff: number;
+  private metricsServer: Server | undefined;
+  /** Port name → OpenFlow port number, from PORT_DESC and PORT_STATUS. */
+  private readonly ports = new Map<string, number>();
+  /** Tunnel port name → remote host name (for the tunnels this controller manages). */
+  private tunnelHosts = new Map<string, string>();
+  private readonly tunnels = new Map<string, number>();
+  private idx: PipelineIndex;
+  /** Store endpoints by uuid (for DHCP: prefix length, pod MTU). */
+  private readonly storeEndpoints = new Map<string, Endpoint>();
+  /** Local endpoint by OpenFlow port. */
+  private readonly byOfport = new Map<number, string>();
+  /** What we believe the switch holds, per owner. */
+  private installed = new Map<string, FlowMod[]>();
+  private dirty = new Map<string, Owner>();
+  private flushScheduled = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private tunnelSync: Promise<void> = Promise.resolve();
+  private readonly unsubscribers: (() => void)[] = [];
+
+  constructor(o: ControllerOptions) {
+    super();
+    this.o = o;
+    this.bridge = o.bridge ?? 'br-int';
+    this.host = o.host ?? o.store.hostName;
+    this.mgmtSocket = o.mgmtSocket ?? `${DEFAULT_RUNDIR}/${this.bridge}.mgmt`;
+    this.dhcp = o.dhcp === false ? undefined : (o.dhcp ?? DEFAULT_DHCP_SERVER);
+    this.log = o.logger ?? pino({ name: 'loris-controller', level: process.env.LORIS_LOG_LEVEL ?? 'warn' });
+    this.metrics = new ControllerMetrics(o.registry);
+    this.backoff = o.reconnectMinMs ?? 20;
+    this.idx = buildIndex(this.host, []);
+  }
+
+  /** True while the OpenFlow connection is up. */
+  get connected(): boolean {
+    return this.conn !== undefined;
+  }
+
+  /** The metrics endpoint's port when `metricsPort` was given. */
+  metricsPort: number | undefined;
+
+  private get state(): PipelineState {
+    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? false };
+  }
+
+  /** Creates/fixes the bridge and tunnels, connects, reconciles. Resolves once the flow table is in sync. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const t0 = performance.now();
+    await ensureIntegrationBridge(this.o.ovsdb, this.bridge, this.o.datapathType ?? autoDatapathType());
+    for (const e of this.o.store.endpoints()) this.storeEndpoints.set(e.uuid, e);
+    this.subscribe();
+    await this.syncTunnels();
+    if (this.o.metricsPort !== undefined) {
+      const { server, port } = await this.metrics.listen(this.o.metricsPort);
+      this.metricsServer = server;
+      this.metricsPort = port;
+    }
+    await this.connectLoop();
+    this.log.info({ ms: Math.round(performance.now() - t0), bridge: this.bridge }, 'controller started');
+  }
+
+  /** Disconnects and stops following changes. Installed flows stay (the datapath keeps forwarding). */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    for (const off of this.unsubscribers.splice(0)) off();
+    await this.chain.catch(() => undefined);
+    const c = this.conn;
+    this.conn = undefined;
+    this.metrics.connected.set(0);
+    if (c) await c.close().catch(() => undefined);
+    if (this.metricsServer) await new Promise<void>((r) => this.metricsServer?.close(() => r()));
+    this.metricsServer = undefined;
+  }
+
+  /** `ofproto/trace` of a flow (ovs-ofctl syntax, e.g. `in_port=1,icmp,nw_src=…`) on the integration bridge. */
+  async explain(flow: string): Promise<string> {
+    if (!this.o.vswitchdCtl) throw new ControllerError('explain needs the vswitchd control socket; pass vswitchdCtl (e.g. /var/run/openvswitch/ovs-vswitchd.<pid>.ctl)');
+    return unixctl(this.o.vswitchdCtl, 'ofproto/trace', [this.bridge, flow]);
+  }
+
+  /** Flows this controller believes are installed (for tests and `loris status`). */
+  installedFlowCount(): number {
+    let n = 0;
+    for (const f of this.installed.values()) n += f.length;
+    return n;
+  }
+
+  // --- store and switch events -----------------------------------------------------------------------------------
+
+  private subscribe(): void {
+    const store = this.o.store;
+    const onEndpoint = (ev: StoreEvent<Endpoint>): void => this.onEndpoint(ev);
+    const onHost = (): void => void this.syncTunnels().catch((e: Error) => this.fail('tunnel sync', e));
+    store.on('endpoint', onEndpoint);
+    store.on('host', onHost);
+    store.on('cluster', onHost);
+    this.unsubscribers.push(() => store.off('endpoint', onEndpoint), () => store.off('host', onHost), () => store.off('cluster', onHost));
+    for (const e of this.storeEndpoints.values()) indexAdd(this.idx, this.toPipeline(e));
+    this.rebuildOfportIndex();
+  }
+
+  private toPipeline(e: Endpoint): PipelineEndpoint {
+    const ep: PipelineEndpoint = { id: e.uuid, pod: e.pod, host: e.host, mac: e.mac.toLowerCase() };
+    if (e.ip) ep.ip = e.ip;
+    if (e.host === this.host && e.portName) {
+      const p = this.ports.get(e.portName);
+      if (p !== undefined && p > 0) ep.ofport = p;
+    }
+    return ep;
+  }
+
+  private onEndpoint(ev: StoreEvent<Endpoint>): void {
+    const old = ev.type === 'insert' ? undefined : ev.old;
+    const neu = ev.type === 'delete' ? undefined : ev.new;
+    if (old) {
+      this.storeEndpoints.delete(old.uuid);
+      this.touchEndpoint(old.uuid, undefined);
+    }
+    if (neu) {
+      this.storeEndpoints.set(neu.uuid, neu);
+      this.touchEndpoint(neu.uuid, this.toPipeline(neu));
+    }
+  }
+
+  /** Replaces an endpoint in the index and marks it, its pod and (when the pod's presence here flips) the pod's members dirty. */
+  private touchEndpoint(id: string, ep: PipelineEndpoint | undefined): void {
+    const prev = this.idx.byId.get(id);
+    const pods = new Set<number>();
+    if (prev) pods.add(prev.pod);
+    if (ep) pods.add(ep.pod);
+    const wasLocal = new Map([...pods].map((p) => [p, podIsLocal(this.idx, p)]));
+    indexRemove(this.idx, id);
+    if (prev?.ofport !== undefined && this.byOfport.get(prev.ofport) === id) this.byOfport.delete(prev.ofport);
+    if (ep) {
+      indexAdd(this.idx, ep);
+      if (ep.ofport !== undefined) this.byOfport.set(ep.ofport, ep.id);
+    }
+    this.markDirty({ kind: 'endpoint', id });
+    for (const pod of pods) {
+      this.markDirty({ kind: 'pod', pod });
+      if (wasLocal.get(pod) !== podIsLocal(this.idx, pod)) {
+        for (const m of this.idx.byPod.get(pod)?.keys() ?? []) this.markDirty({ kind: 'endpoint', id: m });
+      }
+    }
+    let local = 0;
+    for (const n of this.idx.localCount.values()) local += n;
+    this.metrics.endpoints.set({ where: 'local' }, local);
+    this.metrics.endpoints.set({ where: 'remote' }, this.idx.byId.size - local);
+  }
+
+  private rebuildOfportIndex(): void {
+    this.byOfport.clear();
+    for (const ep of this.idx.byId.values()) if (ep.ofport !== undefined) this.byOfport.set(ep.ofport, ep.id);
+  }
+
+  private onPortStatus(ps: PortStatus): void {
+    const name = ps.port.name;
+    const gone = ps.reason === 1 /* OFPPR_DELETE */;
+    if (gone) this.ports.delete(name);
+    else this.ports.set(name, ps.port.portNo);
+    this.log.debug({ name, portNo: ps.port.portNo, reason: ps.reason }, 'port status');
+    this.portChanged(name);
+  }
+
+  /** A port appeared, moved or vanished: refresh the endpoint or tunnel that uses it. */
+  private portChanged(name: string): void {
+    const host = this.tunnelHosts.get(name);
+    if (host !== undefined) {
+      const p = this.ports.get(name);
+      if (p === undefined) this.tunnels.delete(host);
+      else this.tunnels.set(host, p);
+      this.metrics.tunnels.set(this.tunnels.size);
+      for (const pod of this.idx.byPod.keys()) this.markDirty({ kind: 'pod', pod });
+      for (const ep of this.idx.byId.values()) if (ep.host === host) this.markDirty({ kind: 'endpoint', id: ep.id });
+      return;
+    }
+    for (const e of this.storeEndpoints.values()) {
+      if (e.host === this.host && e.portName === name) this.touchEndpoint(e.uuid, this.toPipeline(e));
+    }
+  }
+
+  private async syncTunnels(): Promise<void> {
+    const run = async (): Promise<void> => {
+      const store = this.o.store;
+      const self = store.host(this.host);
+      const cluster = store.cluster;
+      const specs: TunnelSpec[] = [];
+      for (const h of store.hosts()) {
+        if (h.name === this.host || !h.address) continue;
+        specs.push(this.tunnelSpec(h, self, cluster.tunnelType));
+      }
+      const names = new Map(specs.map((s) => [s.name, s.host]));
+      const stats = await syncTunnels(this.o.ovsdb, this.bridge, specs);
+      this.tunnelHosts = names;
+      for (const host of [...this.tunnels.keys()]) if (![...names.values()].includes(host)) this.tunnels.delete(host);
+      for (const name of names.keys()) this.portChanged(name);
+      if (stats.added + stats.changed + stats.removed) this.log.info({ ...stats }, 'tunnel ports updated');
+    };
+    this.tunnelSync = this.tunnelSync.then(run, run);
+    return this.tunnelSync;
+  }
+
+  private tunnelSpec(h: Host, self: Host | undefined, cluster: 'vxlan' | 'gre'): TunnelSpec {
+    const spec: TunnelSpec = { name: tunnelPortName(h.name, fnv1a32), type: pairTunnelType(cluster, self?.tunnelType, h.tunnelType), remoteIp: h.address, host: h.name };
+    if (self?.address) spec.localIp = self.address;
+    return spec;
+  }
+
+  // --- OpenFlow connection -------------------------------------------------------------------------------------
+
+  private connectLoop(): Promise<void> {
+    this.connecting ??= (async () => {
+      try {
+        for (;;) {
+          if (!this.running) return;
+          try {
+            await this.connectOnce();
+            this.backoff = this.o.reconnectMinMs ?? 20;
+            return;
+          } catch (e) {
+            this.log.debug({ err: (e as Error).message }, 'connect failed; retrying');
+            await new Promise((r) => (this.reconnectTimer = setTimeout(r, this.backoff)));
+            this.backoff = Math.min(this.backoff * 2, this.o.reconnectMaxMs ?? 1000);
+          }
+        }
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
+    const conn = await OfConnection.connect(`unix:${this.mgmtSocket}`, { name: `${this.bridge}.mgmt`, echoIntervalMs: 2000, echoTimeoutMs: 3000 });
+    try {
+      // A management connection gets async messages only while miss_send_len != 0 (ovs-facts §1).
+      await conn.setConfig({ missSendLen: 0xffff });
+      await conn.setAsync();
+      const parts = await conn.multipartAll({ kind: 'port_desc' });
+      this.ports.clear();
+      for (const p of parts) if (p.kind === 'port_desc') for (const port of p.ports) this.ports.set(port.name, port.portNo);
+      conn.on('port_status', (ps) => this.onPortStatus(ps));
+      conn.on('packet_in', (pi) => void this.onPacketIn(conn, pi).catch((e: Error) => this.fail('packet-in', e)));
+      conn.on('close', (err) => this.onClose(conn, err));
+      // Endpoint ofports may have moved while we were away (e.g. vswitchd restarted).
+      for (const name of [...this.tunnelHosts.keys()]) this.portChanged(name);
+      for (const e of this.storeEndpoints.values()) if (e.host === this.host) this.touchEndpoint(e.uuid, this.toPipeline(e));
+      this.dirty.clear();
+      this.conn = conn;
+      await this.enqueue(() => this.fullSync(conn));
+      this.metrics.connects.inc();
+      this.metrics.connected.set(1);
+    } catch (e) {
+      if (this.conn === conn) this.conn = undefined;
+      conn.destroy();
+      throw e;
+    }
+  }
+
+  private onClose(conn: OfConnection, err: LorisError | undefined): void {
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    this.metrics.connected.set(0);
+    this.emit('disconnected', err);
+    if (!this.running) return;
+    this.log.warn({ err: err?.message }, 'OpenFlow connection lost; reconnecting');
+    void this.connectLoop().catch((e: Error) => this.fail('reconnect', e));
+  }
+
+  private async dumpFlows(conn: OfConnection): Promise<FlowStats[]> {
+    const out: FlowStats[] = [];
+    for await (const part of conn.multipart({ kind: 'flow', tableId: OFPTT_ALL, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} })) {
+      if (part.kind === 'flow') for (const f of part.flows) out.push(f);
+    }
+    return out;
+  }
+
+  /** Dump, diff against the whole desired table, apply the difference in one atomic bundle. */
+  private async fullSync(conn: OfConnection): Promise<void> {
+    const t0 = performance.now();
+    const end = this.metrics.reconcileSeconds.startTimer({ kind: 'full' });
+    const installed = await this.dumpFlows(conn);
+    const desired = new Map<string, FlowMod[]>();
+    const all: FlowEntry[] = [];
+    for (const o of owners(this.idx)) {
+      const flows = ownerFlows(this.state, this.idx, o);
+      if (flows.length) desired.set(ownerKey(o), flows);
+      for (const f of flows) all.push(f);
+    }
+    const r = reconcile(installed, all, { owned: isLorisCookie });
+    if (r.mods.length) await conn.bundle(r.mods, { atomic: true });
+    this.countMods(r.mods);
+    this.installed = desired;
+    this.metrics.flows.set(all.length);
+    this.metrics.reconciles.inc({ kind: 'full' });
+    end();
+    const ms = Math.round((performance.now() - t0) * 10) / 10;
+    this.log.info({ ...r.stats, ms }, 'flow table reconciled');
+    this.emit('synced', { ...r.stats, ms });
+  }
+
+  private countMods(mods: FlowMod[]): void {
+    for (const m of mods) this.metrics.flowMods.inc({ command: m.command });
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private markDirty(o: Owner): void {
+    this.dirty.set(ownerKey(o), o);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.enqueue(() => this.flush()).catch((e: Error) => this.fail('incremental update', e));
+    });
+  }
+
+  /** Recomputes the dirty owners' flows and sends the difference from what they had (one atomic bundle). */
+  private async flush(): Promise<void> {
+    const conn = this.conn;
+    if (!conn || this.dirty.size === 0) return; // the next full sync covers whatever is dirty now
+    const dirty = [...this.dirty.values()];
+    this.dirty.clear();
+    const end = this.metrics.reconcileSeconds.startTimer({ kind: 'incremental' });
+    const state = this.state;
+    const mods: FlowMod[] = [];
+    const next = new Map<string, FlowMod[]>();
+    for (const o of dirty) {
+      const key = ownerKey(o);
+      const flows = ownerFlows(state, this.idx, o);
+      const r = reconcile(this.installed.get(key) ?? [], flows);
+      for (const m of r.mods) mods.push(m);
+      next.set(key, flows);
+    }
+    // Deletions of every owner first, then modifications and additions: an identity that moved between owners
+    // (rare) is deleted before it is re-added.
+    mods.sort((a, b) => rank(a) - rank(b));
+    try {
+      if (mods.length) await conn.bundle(mods, { atomic: true });
+    } catch (e) {
+      for (const o of dirty) this.dirty.set(ownerKey(o), o);
+      throw e;
+    }
+    for (const [key, flows] of next) {
+      if (flows.length) this.installed.set(key, flows);
+      else this.installed.delete(key);
+    }
+    this.countMods(mods);
+    this.metrics.flows.set(this.installedFlowCount());
+    this.metrics.reconciles.inc({ kind: 'incremental' });
+    end();
+    if (mods.length) this.log.debug({ owners: dirty.length, mods: mods.length }, 'incremental update');
+  }
+
+  // --- DHCP ------------------------------------------------------------------------------------------------------
+
+  private async onPacketIn(conn: OfConnection, pi: PacketIn): Promise<void> {
+    this.metrics.packetIns.inc({ reason: String(pi.reason) });
+    if (!this.dhcp) return;
+    const inPort = typeof pi.match.inPort === 'number' ? pi.match.inPort : undefined;
+    if (inPort === undefined) return;
+    const id = this.byOfport.get(inPort);
+    const ep = id ? this.storeEndpoints.get(id) : undefined;
+    if (!ep) return;
+    let req;
+    try {
+      req = decodeDhcpFrame(pi.data);
+    } catch (e) {
+      this.log.debug({ err: (e as Error).message, inPort }, 'malformed DHCP frame ignored');
+      return;
+    }
+    if (!req || !ep.ip) return;
+    const reply = dhcpReply(req, {
+      mac: ep.mac.toLowerCase(), ip: ep.ip, prefixLength: ep.prefixLen, mtu: this.o.store.effectiveMtu(ep.pod),
+      leaseTime: this.o.leaseTime ?? DEFAULT_LEASE_TIME, serverIp: this.dhcp.ip, serverMac: this.dhcp.mac,
+    });
+    if (!reply) return;
+    await conn.send({ type: 'packet_out', bufferId: 0xffffffff, inPort: OFPP_CONTROLLER, actions: [{ type: 'output', port: inPort }], data: encodeDhcpFrame(reply) });
+    const type = reply.dhcp.options.messageType ?? 'unknown';
+    this.metrics.dhcpReplies.inc({ type });
+    this.log.info({ endpoint: ep.uuid, ip: ep.ip, type }, 'DHCP reply sent');
+  }
+
+  private fail(what: string, e: Error): void {
+    this.log.error({ err: e.message }, `${what} failed`);
+    if (this.listenerCount('error') > 0) this.emit('error', e);
+  }
+}
+
+const RANK: Record<FlowMod['command'], number> = { delete_strict: 0, delete: 0, modify_strict: 1, modify: 1, add: 2 };
+const rank = (m: FlowMod): number => RANK[m.command];
