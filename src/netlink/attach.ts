@@ -5,6 +5,8 @@ import { checkIfname, parseMac, type Link } from './link.js';
 import { homeNetns, Netns, type NetnsSpec } from './netns.js';
 import { openRtnl, Rtnl } from './rtnl.js';
 import { parseCidr } from './ip.js';
+import { AF_INET6 } from './constants.js';
+import { readSysctl, writeSysctl } from './sysctl.js';
 
 /** Every host-side interface loris creates starts with this prefix (then 13 hex digits). */
 export const HOST_IFNAME_PREFIX = 'lo';
@@ -91,6 +93,10 @@ export async function attach(o: AttachOptions): Promise<AttachResult> {
     // 2. The peer's index in the container (needed by the address requests).
     const peer: Link = await ctr.link(ifname);
     await step('lookup');
+    // Docker disables IPv6 in containers without an IPv6 network (the new link inherits it): enable it
+    // on this interface only when IPv6 addresses were asked for, or the kernel answers EACCES.
+    const v6off = ['net', 'ipv6', 'conf', ifname, 'disable_ipv6'];
+    if (addrs.some((c) => c.family === AF_INET6) && readSysctl(ctr.netns, v6off) === '1') writeSysctl(ctr.netns, v6off, '0');
     // 3+4. Addresses and link up, pipelined: one round trip.
     const reqs = [...addrs.map((c) => ctr.addAddressRequest(peer.index, `${c.address}/${c.prefixLen}`)), ctr.setLinkRequest(peer.index, { up: true })];
     const results = await Promise.allSettled(ctr.batch(reqs));

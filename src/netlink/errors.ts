@@ -6,7 +6,7 @@ const HINTS: Record<string, string> = {
   EEXIST: 'it already exists; pick another name or delete the existing one first',
   ENODEV: 'no such network device; check the interface name or index (it may have been deleted, or live in another namespace)',
   EPERM: 'operation not permitted; loris needs CAP_NET_ADMIN (run as root) in the target namespace',
-  EACCES: 'permission denied; loris needs CAP_NET_ADMIN (run as root) in the target namespace',
+  EACCES: 'permission denied: for an IPv6 address, IPv6 is disabled on that interface (net.ipv6.conf.<if>.disable_ipv6=1); otherwise loris needs CAP_NET_ADMIN (run as root)',
   EINVAL: 'the kernel rejected an argument (e.g. an MTU outside the device range, a malformed address or prefix length)',
   ERANGE: 'a value is out of range (e.g. an MTU above the device maximum)',
   EBUSY: 'the device or resource is busy (e.g. enslaved to a bridge or in use); release it first',

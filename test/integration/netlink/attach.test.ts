@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Lab, type LabContainer, type LabHost } from '../../../src/lab/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
+import { waitUntil } from '../../../src/lab/exec.js';
 import {
   ATTACH_STEPS, attach, collectHostLinks, detach, detachGroup, hostIfnameFor, isHostIfname, openNetns, openRtnl,
   NetlinkError, type Netns, type Rtnl,
@@ -48,8 +49,12 @@ test.serial('attach: veth with the host end in the OVS host namespace, container
     const r = await attach({ netns: x.ns, host, hostIfname, mac: `02:00:0a:01:00:0${k + 1}`, mtu: 1450, addresses: [`10.1.0.${k + 1}/24`, `fd00:1::${k + 1}/64`] });
     results.push(r);
     t.like(r, { hostIfname, mac: `02:00:0a:01:00:0${k + 1}` });
-    const inC = await ipLink(x.c.netns, 'eth1');
-    t.like(inC, { ifindex: r.containerIfindex, mtu: 1450, address: `02:00:0a:01:00:0${k + 1}`, operstate: 'UP' });
+    // operstate follows the carrier asynchronously (linkwatch): poll for it.
+    const inC = await waitUntil('eth1 operstate UP', async () => {
+      const l = await ipLink(x.c.netns, 'eth1');
+      return l?.operstate === 'UP' && l;
+    }, 5000);
+    t.like(inC, { ifindex: r.containerIfindex, mtu: 1450, address: `02:00:0a:01:00:0${k + 1}` });
     t.true(inC?.flags.includes('UP'));
     t.deepEqual(await ipAddrs(x.c.netns, 'eth1'), [`10.1.0.${k + 1}/24`, `fd00:1::${k + 1}/64`]);
     t.false((await ipRoutes(x.c.netns)).some((rt) => rt.dst === 'default'), 'never a default route');
