@@ -184,7 +184,21 @@ export class Controller extends EventEmitter<ControllerEvents> {
   /** `ofproto/trace` of a flow (ovs-ofctl syntax, e.g. `in_port=1,icmp,nw_src=…`) on the integration bridge. */
   async explain(flow: string): Promise<string> {
     if (!this.o.vswitchdCtl) throw new ControllerError('explain needs the vswitchd control socket; pass vswitchdCtl (e.g. /var/run/openvswitch/ovs-vswitchd.<pid>.ctl)');
-    return unixctl(this.o.vswitchdCtl, 'ofproto/trace', [this.bridge, flow]);
+    try {
+      return await unixctl(this.o.vswitchdCtl, 'ofproto/trace', [this.bridge, flow]);
+    } catch (e) {
+      throw new ControllerError(`ofproto/trace ${flow} on ${this.bridge} failed: ${(e as Error).message}; check the flow syntax (ovs-fields(7), e.g. udp_dst not tp_dst) and that ovs-vswitchd runs`, { cause: e });
+    }
+  }
+
+  /** OpenFlow port of the tunnel towards `host`, once the switch reported it. */
+  tunnelPort(host: string): number | undefined {
+    return this.tunnels.get(host);
+  }
+
+  /** OpenFlow port number of a bridge port by name, as the switch last reported it. */
+  portNumber(name: string): number | undefined {
+    return this.ports.get(name);
   }
 
   /** Flows this controller believes are installed (for tests and `loris status`). */

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Lab, type LabContainer, type LabHost } from '../../src/lab/index.js';
 import { run, waitUntil } from '../../src/lab/exec.js';
 import { OvsdbClient } from '../../src/ovsdb/client.js';
@@ -122,4 +123,110 @@ test.serial('GRE: switching the cluster tunnel type re-plumbs every host; the ma
   const [h1] = hosts;
   await waitUntil('GRE tunnels', async () => (await lab.vsctl(h1, ['--columns=type', 'list', 'interface'])).includes('gre') && !(await lab.vsctl(h1, ['--columns=type', 'list', 'interface'])).includes('vxlan'), 10_000, 50);
   t.deepEqual(await pingMatrix(), []);
+});
+
+const member = (name: string): Member => {
+  const m = members.find((x) => x.c.name === name);
+  if (!m) throw new Error(`no member ${name}`);
+  return m;
+};
+const inC = (m: Member, argv: string[]): Promise<string> => lab.execIn(m.c, argv);
+
+/** An Ethernet ARP request (broadcast) from `src` for `dst`'s address, optionally 802.1Q-tagged, as hex. */
+function arpRequest(src: Member, dst: Member, vlan: number | undefined): string {
+  const mac = (m: string): string => m.replace(/:/g, '');
+  const ip = (a: string): string => a.split('.').map((x) => Number(x).toString(16).padStart(2, '0')).join('');
+  const tag = vlan === undefined ? '' : `8100${vlan.toString(16).padStart(4, '0')}`;
+  return `ffffffffffff${mac(src.mac)}${tag}08060001080006040001${mac(src.mac)}${ip(src.ip)}000000000000${ip(dst.ip)}`;
+}
+
+/** Sends a raw frame 3 times from `from`'s eth1 and counts how many frames from `from`'s MAC `to` captures on its eth1. */
+async function framesSeenBy(to: Member, from: Member, hex: string): Promise<number> {
+  const [cmd, ...args] = lab.inContainer(to.c, ['timeout', '2', 'tcpdump', '-i', 'eth1', '-n', '-l', 'ether', 'src', from.mac]);
+  const cap = spawn(cmd, args);
+  let out = '';
+  let err = '';
+  cap.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  cap.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const done = new Promise<void>((r) => cap.on('close', () => r()));
+  await waitUntil('tcpdump listening', () => err.includes('listening on'), 5000, 10);
+  const py = `import socket,sys\ns=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind(('eth1',0))\nf=bytes.fromhex(sys.argv[1])\nfor i in range(3): s.send(f)\n`;
+  await lab.execIn(from.c, ['/usr/bin/python3', '-c', py, hex]);
+  await done;
+  return out.split('\n').filter((l) => l.trim()).length;
+}
+
+test.serial('spoofing: forged source MAC, source IP, ARP sender and 802.1Q tags are dropped', async (t) => {
+  const a1 = member('a1');
+  const a2 = member('a2');
+  t.true(await reaches(a1, a2), 'baseline');
+  // Forged source MAC.
+  await inC(a1, ['ip', 'link', 'set', 'eth1', 'address', '02:00:00:99:99:99']);
+  t.false(await reaches(a1, a2, 2), 'forged MAC must not pass');
+  await inC(a1, ['ip', 'link', 'set', 'eth1', 'address', a1.mac]);
+  t.true(await waitUntil('restored MAC', () => reaches(a1, a2), 5000, 50));
+  // Forged source IP (neighbour already resolved, so only the IP header lies).
+  await inC(a1, ['ip', 'addr', 'add', '10.1.0.77/32', 'dev', 'eth1']);
+  const forged = await run(lab.inContainer(a1.c, ['ping', '-n', '-c', '2', '-W', '1', '-i', '0.2', '-I', '10.1.0.77', a2.ip]));
+  t.regex(forged.stdout, / 0 received/);
+  await inC(a1, ['ip', 'addr', 'del', '10.1.0.77/32', 'dev', 'eth1']);
+  // Forged ARP sender address: no reply, and the target learns nothing.
+  const arpForged = await run(lab.inContainer(a1.c, ['busybox', 'arping', '-c', '1', '-w', '1', '-I', 'eth1', '-s', '10.1.0.66', a2.ip]));
+  t.not(arpForged.code, 0, arpForged.stdout);
+  t.notRegex(await inC(a2, ['ip', 'neigh', 'show']), /10\.1\.0\.66/);
+  const arpOk = await run(lab.inContainer(a1.c, ['busybox', 'arping', '-c', '1', '-w', '2', '-I', 'eth1', '-s', a1.ip, a2.ip]));
+  t.is(arpOk.code, 0, arpOk.stdout);
+  // 802.1Q (this kernel has no 8021q module, so frames are crafted): a well-formed ARP request from a1's own MAC
+  // and IP reaches a2 untagged, and nothing of it arrives when it carries a VLAN tag.
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2, undefined)), 3);
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2, 10)), 0, 'tagged frames must not pass');
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2, 0)), 0, 'priority-tagged frames must not pass');
+  // OVS's own trace agrees: a tagged frame from a1's port is dropped in port security.
+  const c1 = controllers.get('h1') as Controller;
+  const port = c1.portNumber(`va1`);
+  const trace = await c1.explain(`in_port=${port},dl_vlan=10,dl_src=${a1.mac},dl_dst=${a2.mac},ip,nw_src=${a1.ip},nw_dst=${a2.ip}`);
+  t.regex(trace, /Datapath actions: drop/);
+});
+
+test.serial('crafted tunnel traffic: unknown key or a MAC the sending host does not own is dropped (ofproto/trace)', async (t) => {
+  const c2 = controllers.get('h2') as Controller;
+  const fromH1 = c2.tunnelPort('h1');
+  const fromH3 = c2.tunnelPort('h3');
+  t.truthy(fromH1);
+  t.truthy(fromH3);
+  const [a1, a2, b1, c2m, c3] = ['a1', 'a2', 'b1', 'c2', 'c3'].map(member);
+  const tr = (inPort: number | undefined, key: number, src: Member, dst: Member): Promise<string> =>
+    c2.explain(`in_port=${inPort},tun_id=${key},tun_src=192.0.2.11,tun_dst=192.0.2.12,dl_src=${src.mac},dl_dst=${dst.mac},ip,nw_src=${src.ip},nw_dst=${dst.ip}`);
+  // Legit: pod 1 from h1 with a1's MAC reaches a2's port.
+  t.notRegex(await tr(fromH1, 1, a1, a2), /Datapath actions: drop/);
+  // h2 has no pod 2: key 2 is refused.
+  t.regex(await tr(fromH1, 2, b1, a2), /Datapath actions: drop/);
+  // Key 3 (pod 3, which h2 has) but from h1, which has no pod-3 endpoint: refused.
+  t.regex(await tr(fromH1, 3, c3, c2m), /Datapath actions: drop/);
+  // Key 1 from h3 with a1's MAC (a1 lives on h1): refused.
+  t.regex(await tr(fromH3, 1, a1, a2), /Datapath actions: drop/);
+});
+
+test.serial('DHCP: udhcpc in a netns container gets the stored address, mask and MTU, no router', async (t) => {
+  const [, h2] = hosts;
+  const store = stores.get('h2') as Store;
+  const c = await lab.addContainer('d1', 'netns');
+  const ep = await store.allocate({ pod: 2, container: { id: 'd1' }, ip: 'dhcp', host: 'h2', portName: 'vd1' });
+  await lab.plug(c, h2, { mac: ep.mac, bridge: 'br-int' });
+  const out = join(lab.dir, 'd1.lease');
+  const script = join(lab.dir, 'udhcpc.sh');
+  writeFileSync(script, `#!/bin/sh\n[ "$1" = bound ] && echo "ip=$ip subnet=$subnet mtu=$mtu router=$router serverid=$serverid" > ${out}\nexit 0\n`);
+  chmodSync(script, 0o755);
+  const r = await run(lab.inContainer(c, ['busybox', 'udhcpc', '-i', 'eth1', '-n', '-q', '-f', '-t', '3', '-T', '1', '-s', script]), { timeoutMs: 20_000 });
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.true(existsSync(out), r.stderr);
+  const lease = readFileSync(out, 'utf8');
+  t.regex(lease, new RegExp(`ip=${ep.ip.replace(/\./g, '\\.')} `));
+  t.regex(lease, /subnet=255\.255\.255\.0 /);
+  t.regex(lease, new RegExp(`mtu=${store.effectiveMtu(2)} `));
+  t.regex(lease, /router= /);
+  // The leased address works: reach pod 2 on h1.
+  await lab.execIn(c, ['ip', 'addr', 'add', `${ep.ip}/24`, 'dev', 'eth1']);
+  const d1: Member = { c, host: h2, pod: 2, ip: ep.ip, mac: ep.mac };
+  t.true(await waitUntil('d1 → b1', () => reaches(d1, member('b1')), 5000, 50));
 });
