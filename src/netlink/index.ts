@@ -1,6 +1,6 @@
 export { openRtnl, Rtnl, type LinkRef, type VethCreate, type LinkEvent, type LinkWatch, type OpenRtnlOptions } from './rtnl.js';
-export { openNetns, currentNetns, homeNetns, withNetns, Netns, NETNS_RUN_DIR, type NetnsSpec, type NetnsId } from './netns.js';
-export type { Link, LinkKind, LinkCommon, VethLink, VxlanLink, BridgeLink, OvsLink, TunLink, DeviceLink, OtherLink, LinkChange } from './link.js';
+export { openNetns, currentNetns, homeNetns, withNetns, createNamedNetns, deleteNamedNetns, Netns, NETNS_RUN_DIR, type NetnsSpec, type NetnsId } from './netns.js';
+export type { Link, LinkKind, LinkCommon, VethLink, VxlanLink, BridgeLink, OvsLink, TunLink, DeviceLink, OtherLink, LinkChange, SimpleLinkSpec } from './link.js';
 export { parseMac, formatMac } from './link.js';
 export type { Address } from './address.js';
 export type { Route, RouteSpec } from './route.js';

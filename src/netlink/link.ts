@@ -110,6 +110,8 @@ export interface LinkAttrsSpec {
   group?: number;
   /** Move the link into this namespace (an open namespace fd). */
   netnsFd?: number;
+  /** Enslave to this bridge/bond index (0 releases it). */
+  master?: number;
 }
 
 export function encodeLinkAttrs(w: NlWriter, a: LinkAttrsSpec): void {
@@ -124,6 +126,21 @@ export function encodeLinkAttrs(w: NlWriter, a: LinkAttrsSpec): void {
   if (a.mac !== undefined) w.attrBytes(IFLA_ADDRESS, parseMac(a.mac));
   if (a.group !== undefined) w.attrU32(IFLA_GROUP, a.group);
   if (a.netnsFd !== undefined) w.attrU32(IFLA_NET_NS_FD, a.netnsFd);
+  if (a.master !== undefined) w.attrU32(IFLA_MASTER, a.master);
+}
+
+/** A link of a kind that needs no IFLA_INFO_DATA (`bridge`, `dummy`, …). */
+export interface SimpleLinkSpec extends LinkAttrsSpec {
+  name: string;
+  kind: string;
+  up?: boolean;
+}
+
+export function encodeSimpleCreate(w: NlWriter, l: SimpleLinkSpec): void {
+  if (!/^[a-z0-9_]{1,15}$/.test(l.kind)) throw new InvalidArgumentError(`bad link kind ${JSON.stringify(l.kind)}: expected a kernel link kind such as bridge`);
+  encodeIfInfoMsg(w, l.up ? { flags: IFF_UP, change: IFF_UP } : {});
+  encodeLinkAttrs(w, l);
+  w.nest(IFLA_LINKINFO, (w) => w.attrStr(IFLA_INFO_KIND, l.kind));
 }
 
 export interface VethSpec extends LinkAttrsSpec {

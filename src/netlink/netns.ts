@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants as fsc, existsSync, fstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
 import koffi from 'koffi';
 import { InvalidArgumentError, LorisError } from '../errors.js';
@@ -11,25 +11,48 @@ const CLONE_NEWNET = 0x40000000;
 /** How to find a network namespace: by `ip netns` name, by a process's pid, or by a path to an nsfs file. */
 export type NetnsSpec = { readonly name: string } | { readonly pid: number } | { readonly path: string };
 
-type SetnsFn = (fd: number, nstype: number) => number;
-let setnsFn: SetnsFn | undefined;
-function libcSetns(): SetnsFn {
-  if (!setnsFn) {
-    const f = koffi.load('libc.so.6').func('int setns(int fd, int nstype)');
-    setnsFn = (fd, nstype) => f(fd, nstype) as number;
+const MS_BIND = 0x1000;
+const MS_REC = 0x4000;
+const MS_SHARED = 1 << 20;
+const MNT_DETACH = 2;
+
+/** The few libc calls Node lacks, bound on first use. */
+interface Libc {
+  setns(fd: number, nstype: number): number;
+  unshare(flags: number): number;
+  mount(src: string | null, target: string, fstype: string | null, flags: number, data: null): number;
+  umount2(target: string, flags: number): number;
+}
+let libc: Libc | undefined;
+function c(): Libc {
+  if (!libc) {
+    const lib = koffi.load('libc.so.6');
+    const setnsF = lib.func('int setns(int fd, int nstype)');
+    const unshareF = lib.func('int unshare(int flags)');
+    const mountF = lib.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const void *data)');
+    const umountF = lib.func('int umount2(const char *target, int flags)');
+    libc = {
+      setns: (fd, t) => setnsF(fd, t) as number,
+      unshare: (f) => unshareF(f) as number,
+      mount: (src, target, fstype, flags, data) => mountF(src, target, fstype, flags, data) as number,
+      umount2: (target, flags) => umountF(target, flags) as number,
+    };
   }
-  return setnsFn;
+  return libc;
+}
+
+function lastErrno(): string {
+  const errno = koffi.errno();
+  try {
+    return getSystemErrorName(-errno);
+  } catch {
+    return String(errno);
+  }
 }
 
 function setns(fd: number, label: string): void {
-  if (libcSetns()(fd, CLONE_NEWNET) !== 0) {
-    const errno = koffi.errno();
-    let name = String(errno);
-    try {
-      name = getSystemErrorName(-errno);
-    } catch {
-      /* keep the number */
-    }
+  if (c().setns(fd, CLONE_NEWNET) !== 0) {
+    const name = lastErrno();
     throw new NetnsError(label, `setns failed: ${name}${name === 'EPERM' ? ' (needs CAP_SYS_ADMIN: run as root)' : name === 'EINVAL' ? ' (not a network namespace file)' : ''}`);
   }
 }
@@ -155,4 +178,62 @@ export function withNetns<T>(ns: Netns, fn: () => T): T {
   } finally {
     setns(h.fd, 'home');
   }
+}
+
+/** Makes /var/run/netns a shared mount (bind-mounting it on itself first if needed), as `ip netns add` does. */
+function ensureNetnsRunDir(): void {
+  mkdirSync(NETNS_RUN_DIR, { recursive: true, mode: 0o755 });
+  if (c().mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC, null) === 0) return;
+  if (lastErrno() !== 'EINVAL') throw new NetnsError(NETNS_RUN_DIR, `cannot make it a shared mount: ${lastErrno()}`);
+  if (c().mount(NETNS_RUN_DIR, NETNS_RUN_DIR, 'none', MS_BIND | MS_REC, null) !== 0) throw new NetnsError(NETNS_RUN_DIR, `cannot bind-mount it: ${lastErrno()}`);
+  if (c().mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC, null) !== 0) throw new NetnsError(NETNS_RUN_DIR, `cannot make it a shared mount: ${lastErrno()}`);
+}
+
+/**
+ * Creates a named network namespace like `ip netns add NAME`: a new namespace bind-mounted on
+ * /var/run/netns/NAME (so it outlives this process), with `lo` left down. Synchronous: the main thread
+ * enters the new namespace for the bind mount only and returns home before this returns.
+ * Throws NetnsError (EEXIST-like) when the name is taken.
+ */
+export function createNamedNetns(name: string): void {
+  const path = pathOf({ name });
+  ensureNetnsRunDir();
+  let fd: number;
+  try {
+    fd = openSync(path, fsc.O_RDONLY | fsc.O_CREAT | fsc.O_EXCL, 0);
+  } catch (e) {
+    throw new NetnsError(`netns:${name}`, (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'already exists; pick another name or delete it first' : `cannot create ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  closeSync(fd);
+  const home = homeNetns();
+  let err: string | undefined;
+  if (c().unshare(CLONE_NEWNET) !== 0) err = `unshare failed: ${lastErrno()}`;
+  else {
+    try {
+      if (c().mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null) !== 0) err = `bind mount failed: ${lastErrno()}`;
+    } finally {
+      setns(home.fd, 'home');
+    }
+  }
+  if (err) {
+    unlinkSync(path);
+    throw new NetnsError(`netns:${name}`, err);
+  }
+}
+
+/**
+ * Deletes a named namespace like `ip netns del NAME`: lazy unmount and unlink. The namespace itself
+ * goes when its last user (process or open handle) does. Synchronous (usable in exit handlers).
+ * Returns false when there was no such name.
+ */
+export function deleteNamedNetns(name: string): boolean {
+  const path = pathOf({ name });
+  if (!existsSync(path)) return false;
+  if (c().umount2(path, MNT_DETACH) !== 0 && lastErrno() !== 'EINVAL') throw new NetnsError(`netns:${name}`, `cannot unmount ${path}: ${lastErrno()}`);
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new NetnsError(`netns:${name}`, `cannot remove ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  return true;
 }

@@ -7,7 +7,7 @@ import {
   RTNLGRP_LINK,
 } from './constants.js';
 import { NetlinkError } from './errors.js';
-import { checkIfname, decodeLink, encodeIfInfoMsg, encodeLinkChange, encodeVethCreate, type Link, type LinkChange } from './link.js';
+import { checkIfname, decodeLink, encodeIfInfoMsg, encodeLinkChange, encodeSimpleCreate, encodeVethCreate, type Link, type LinkChange, type SimpleLinkSpec } from './link.js';
 import { Netns, openNetns, withNetns, type NetnsSpec } from './netns.js';
 import { decodeRoute, encodeRoute, encodeRouteDump, type Route, type RouteSpec } from './route.js';
 import { RtnlSocket, type NlRequest } from './socket.js';
@@ -145,6 +145,13 @@ export class Rtnl {
     const msgs = await this.sock.request(this.vethRequest(v));
     const m = msgs.find((x) => x.type === RTM_NEWLINK);
     return m ? decodeLink(m.payload) : this.link(v.name);
+  }
+
+  /** Creates a link of a kind that takes no kind-specific attributes (`bridge`, `dummy`…). Returns it as the kernel reports it. */
+  async createLink(l: SimpleLinkSpec): Promise<Link> {
+    const msgs = await this.sock.request({ type: RTM_NEWLINK, flags: NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, op: `create ${l.kind} ${l.name} in ${this.netns.label}`, body: (w) => encodeSimpleCreate(w, l) });
+    const m = msgs.find((x) => x.type === RTM_NEWLINK);
+    return m ? decodeLink(m.payload) : this.link(l.name);
   }
 
   /** The request changing a link (up/down, name, MTU, MAC, group, namespace). */

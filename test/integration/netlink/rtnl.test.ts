@@ -2,7 +2,7 @@ import test from 'ava';
 import { Lab, type LabContainer } from '../../../src/lab/index.js';
 import { run, sh, waitUntil } from '../../../src/lab/exec.js';
 import { InvalidArgumentError, NotConnectedError } from '../../../src/errors.js';
-import { openNetns, openRtnl, NetlinkError, NetnsError, type Rtnl, type LinkEvent, type Netns } from '../../../src/netlink/index.js';
+import { createNamedNetns, deleteNamedNetns, openNetns, openRtnl, NetlinkError, NetnsError, type Rtnl, type LinkEvent, type Netns } from '../../../src/netlink/index.js';
 import { ipAddrs, ipLink, ipLinks, ipRoutes } from './observe.js';
 
 // Two bare namespaces from the lab: `a` plays the host, `b` the container.
@@ -179,4 +179,28 @@ test.serial('namespace handles: missing names and dead pids are NetnsError; a cl
   r.close();
   t.true(r.netns.isOpen === false, 'a handle opened from a spec owns its namespace fd');
   await t.throwsAsync(async () => r.links(), { instanceOf: NotConnectedError });
+});
+
+test.serial('named namespaces: created and deleted natively, as ip netns sees them', async (t) => {
+  const name = `${lab.runId}-nn`;
+  createNamedNetns(name);
+  try {
+    t.true((await sh(['ip', 'netns', 'list'])).split('\n').some((l) => l.split(' ')[0] === name));
+    t.like(await ipLink(name, 'lo'), { operstate: 'DOWN' });
+    t.false((await ipLink(name, 'lo'))?.flags.includes('UP'), 'lo starts down, as with ip netns add');
+    t.throws(() => createNamedNetns(name), { instanceOf: NetnsError, message: /already exists/ });
+    const r = openRtnl({ netns: { name } });
+    await r.setUp('lo');
+    const br = await r.createLink({ name: 'br0', kind: 'bridge', up: true });
+    t.like(br, { kind: 'bridge', name: 'br0' });
+    await r.createVeth({ name: 'p0', peer: { name: 'p1' } });
+    await r.setLink('p0', { master: br.index, up: true });
+    t.is((await r.link('p0')).master, br.index);
+    t.true((await ipLink(name, 'p0'))?.flags.includes('UP'));
+    r.close();
+  } finally {
+    t.true(deleteNamedNetns(name));
+  }
+  t.false((await sh(['ip', 'netns', 'list'])).includes(name));
+  t.false(deleteNamedNetns(name));
 });
