@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OfFramer } from '../../../src/ofproto/framer.js';
 import { decodeMessage, encodeMessage, type OfMessage } from '../../../src/ofproto/message.js';
 import { connectSocket, listenSocket, type OfSocket, type SocketListener, type TlsOptions } from '../../../src/ofproto/transport.js';
@@ -13,6 +15,9 @@ const port = {
   portNo: 1, hwAddr: '02:00:00:00:00:01', name: 'p1', config: 0, state: 4, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0,
 };
 
+/** Table 0's `ofp_table_features` as ovs-vswitchd 3.1 reports it (ovs-ofctl asks before group and meter mods). */
+const TABLE_FEATURES = readFileSync(join(import.meta.dirname, 'table-features-0.bin'));
+
 /**
  * A minimal OpenFlow 1.3 switch for tests and vector capture: answers HELLO, FEATURES, ECHO, BARRIER,
  * GET_CONFIG, ROLE and DESC/PORT_DESC/other multipart requests (empty), bundle control, and records every frame.
@@ -20,6 +25,7 @@ const port = {
 export class FakeSwitch {
   readonly recorded: Recorded[] = [];
   private sockets = new Set<OfSocket>();
+  private config = { flags: 0, missSendLen: 0 };
   private constructor(private readonly listener: SocketListener | undefined) {}
 
   /** Listens on `punix:`, `ptcp:` or `pssl:` for a controller (ovs-ofctl, or loris) to connect. */
@@ -77,7 +83,10 @@ export class FakeSwitch {
       case 'barrier_request':
         return { type: 'barrier_reply' };
       case 'get_config_request':
-        return { type: 'get_config_reply', flags: 0, missSendLen: 0 };
+        return { type: 'get_config_reply', ...this.config };
+      case 'set_config':
+        this.config = { flags: m.flags, missSendLen: m.missSendLen };
+        return undefined;
       case 'role_request':
         return { type: 'role_reply', role: m.role === 0 ? 1 : m.role, generationId: m.generationId };
       case 'get_async_request':
@@ -96,6 +105,7 @@ export class FakeSwitch {
         if (k === 'group') return { type: 'multipart_reply', flags: 0, body: { kind: 'group', groups: [] } };
         if (k === 'meter') return { type: 'multipart_reply', flags: 0, body: { kind: 'meter', meters: [] } };
         if (k === 'meter_config') return { type: 'multipart_reply', flags: 0, body: { kind: 'meter_config', meters: [] } };
+        if (k === 'table_features') return { type: 'multipart_reply', flags: 0, body: { kind: 'table_features', data: TABLE_FEATURES } };
         if (k === 'queue') return { type: 'multipart_reply', flags: 0, body: { kind: 'queue', queues: [] } };
         if (k === 'group_features') {
           return {

@@ -15,7 +15,7 @@ export const SAMPLES: OfMessage[] = [
   { type: 'error', xid: 4, errType: 0xffff, code: 2313, experimenter: 0x4f4e4600, data: Buffer.alloc(0) },
   { type: 'echo_request', xid: 5, data: Buffer.from('ping') },
   { type: 'echo_reply', xid: 6, data: Buffer.alloc(0) },
-  { type: 'experimenter', xid: 7, experimenter: 0x2320, expType: 20, data: Buffer.from([1, 2, 3, 4]) },
+  { type: 'experimenter', xid: 7, experimenter: 0x2320, expType: 20, data: Buffer.from('0000000000000007', 'hex') },
   { type: 'features_request', xid: 8 },
   { type: 'features_reply', xid: 9, datapathId: 0x0000aabbccddeeffn, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 },
   { type: 'get_config_request', xid: 10 },
@@ -110,10 +110,18 @@ export const SAMPLES: OfMessage[] = [
   { type: 'set_async', xid: 60, packetInMask: [7, 7], portStatusMask: [7, 7], flowRemovedMask: [15, 15] },
   {
     type: 'meter_mod', xid: 61, command: 0, flags: 5, meterId: 1,
-    bands: [{ bandType: 'drop', rate: 1000, burstSize: 100 }, { bandType: 'dscp_remark', rate: 2000, burstSize: 0, precLevel: 1 }, { bandType: 'experimenter', rate: 1, burstSize: 2, experimenter: 0x2320 }],
+    bands: [{ bandType: 'drop', rate: 1000, burstSize: 100 }, { bandType: 'dscp_remark', rate: 2000, burstSize: 0, precLevel: 1 }],
   },
+  // OVS has no experimenter bands; this one only round-trips.
+  { type: 'meter_mod', xid: 66, command: 1, flags: 1, meterId: 2, bands: [{ bandType: 'experimenter', rate: 1, burstSize: 2, experimenter: 0x2320, data: Buffer.alloc(4) }] },
   { type: 'bundle_control', xid: 62, bundleId: 7, ctrlType: 0, flags: 3 },
-  { type: 'bundle_add', xid: 63, bundleId: 7, flags: 3, message: { type: 'barrier_request', xid: 63 } },
+  {
+    type: 'bundle_add', xid: 63, bundleId: 7, flags: 3,
+    message: {
+      type: 'flow_mod', xid: 63, cookie: 0n, cookieMask: 0n, tableId: 0, command: 'delete', idleTimeout: 0, hardTimeout: 0, priority: 0,
+      bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [],
+    },
+  },
   { type: 'unknown', xid: 64, version: 4, msgType: 99, body: Buffer.from([1, 2, 3]) },
   { type: 'unknown', xid: 65, version: 1, msgType: 10, body: Buffer.alloc(0) },
 ];
