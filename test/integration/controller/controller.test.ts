@@ -79,8 +79,8 @@ test.serial('creates br-int (secure, OF1.3, in-band off) and one tunnel per peer
   t.is((await lab.vsctl(h1, ['get', 'bridge', 'br-int', 'other_config:disable-in-band'])).trim(), '"true"');
   t.is((await lab.vsctl(h1, ['get', 'bridge', 'br-int', 'datapath_type'])).trim(), 'netdev');
   const ifaces = await lab.vsctl(h1, ['--format=csv', '--columns=type,options', 'list', 'interface']);
-  t.regex(ifaces, /vxlan,.*key=flow.*remote_ip="?192\.0\.2\.101/);
-  t.regex(ifaces, /gre,.*key=flow.*remote_ip="?192\.0\.2\.102/);
+  t.regex(ifaces, /vxlan,.*key=flow.*remote_ip=""192\.0\.2\.101/);
+  t.regex(ifaces, /gre,.*key=flow.*remote_ip=""192\.0\.2\.102/);
   await waitUntil('tunnel ofports', () => ctl.tunnelPort('p1') !== undefined && ctl.tunnelPort('p2') !== undefined, 5000);
   t.true(await inSync());
 });
