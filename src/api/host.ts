@@ -60,9 +60,12 @@ export function checkOvsVersion(version: string): void {
   }
 }
 
-/** Picks the datapath for loris's bridge: the kernel one (`system`) when offered, else userspace (`netdev`). */
-export function chooseDatapath(types: readonly string[]): string {
-  if (types.includes('system')) return 'system';
+/**
+ * Picks the datapath for loris's bridge: the kernel one (`system`) when offered and the openvswitch
+ * module is loaded (`kernelModule`), else userspace (`netdev`).
+ */
+export function chooseDatapath(types: readonly string[], kernelModule: boolean): string {
+  if (types.includes('system') && kernelModule) return 'system';
   if (types.includes('netdev')) return 'netdev';
   throw new OvsUnsupportedError(
     `Open vSwitch offers no usable datapath type (datapath_types is [${types.join(', ')}]); load the openvswitch kernel module or use a build with the userspace datapath`,
@@ -81,7 +84,10 @@ export async function connectOvs(remote: string, timeoutMs = 3000): Promise<Ovsd
     throw new OvsUnreachableError(remote, remotes.length > 1 ? 'none of the sockets exists' : 'no such socket');
   }
   try {
-    return await OvsdbClient.connect(remotes, { initialConnectTimeoutMs: timeoutMs, reconnect: false, probeIntervalMs: 0 });
+    const c = await OvsdbClient.connect(remotes, { initialConnectTimeoutMs: timeoutMs, reconnect: false, probeIntervalMs: 0 });
+    // ovsdb-server drops sessions that are not db-change-aware when a database is added (the embedded store's add-db).
+    await c.setDbChangeAware(true);
+    return c;
   } catch (e) {
     if (isConnectFailure(e)) {
       const detail = /\((connect [^)]*)\)/.exec((e as Error).message)?.[1] ?? (e as Error).message;

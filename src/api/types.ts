@@ -6,6 +6,8 @@ export interface LorisOptions {
   db?: string;
   /** Store remotes, comma-separated (`tcp:A:6641,tcp:B:6641,…`); default: embedded in the `db` server. */
   store?: string;
+  /** Embedded store's database file (default /etc/openvswitch/loris.db); ignored with `store`. */
+  storeFile?: string;
   /** Directory for the agent's pidfile and log and the lab state (default `/var/run/loris`). */
   runDir?: string;
   /** Integration bridge (default `br-int`). */
@@ -19,6 +21,8 @@ export const DEFAULT_RUN_DIR = '/var/run/loris';
 export const DEFAULT_BRIDGE = 'br-int';
 
 export interface InitOptions {
+  /** This host's name in the store (default: the system host name). Must be unique in a shared store. */
+  name?: string;
   /** Underlay address of this host; detected over netlink when omitted. */
   localIp?: string;
   /** Tunnel type between hosts, `vxlan` (default) or `gre`; strings are validated. */

@@ -123,6 +123,14 @@ export function parseHostAddress(input: string, what = 'host address'): string {
   return input;
 }
 
+/** A host name for the store: letters, digits, `.`, `-`, `_`, at most 64 characters. */
+export function parseHostName(input: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input)) {
+    throw new InvalidArgumentError(`host name "${input}" is not valid; use up to 64 letters, digits, ".", "-" or "_", e.g. node-1`);
+  }
+  return input;
+}
+
 /** Parses `cluster`'s remote host list; refuses duplicates and this host's own address. */
 export function parseRemoteHosts(inputs: readonly string[], localIp?: string): string[] {
   if (inputs.length === 0) throw new InvalidArgumentError('no remote host given; pass one or more underlay addresses, e.g. loris cluster 192.168.1.21 192.168.1.22');

@@ -11,7 +11,7 @@ import type { CommandContext, GlobalOptions } from './program.js';
  */
 
 function lorisOptions(g: GlobalOptions, out: Output): LorisOptions {
-  return { db: g.db, store: g.store, runDir: g.runDir, bridge: g.bridge, onProgress: out.progress };
+  return { db: g.db, store: g.store, storeFile: g.storeFile, runDir: g.runDir, bridge: g.bridge, onProgress: out.progress };
 }
 
 async function withLoris<T>(ctx: CommandContext, fn: (l: Loris) => Promise<T>): Promise<T> {
@@ -26,7 +26,7 @@ async function withLoris<T>(ctx: CommandContext, fn: (l: Loris) => Promise<T>): 
 export async function initCommand(ctx: CommandContext): Promise<void> {
   const o = ctx.opts;
   const r = await withLoris(ctx, (l) =>
-    l.init({ localIp: o.localIp === undefined ? undefined : String(o.localIp), tunnel: o.tunnel === undefined ? undefined : String(o.tunnel), agent: o.agent !== false }),
+    l.init({ name: o.name === undefined ? undefined : String(o.name), localIp: o.localIp === undefined ? undefined : String(o.localIp), tunnel: o.tunnel === undefined ? undefined : String(o.tunnel), agent: o.agent !== false }),
   );
   const agent = r.agent.running ? `agent pid ${r.agent.pid}${r.agent.started ? ' (started)' : ' (already running)'}` : 'agent not started';
   ctx.out.result(r, [

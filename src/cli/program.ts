@@ -11,6 +11,7 @@ import { Output } from './output.js';
 export interface GlobalOptions {
   db: string;
   store?: string;
+  storeFile?: string;
   runDir: string;
   bridge: string;
   json: boolean;
@@ -32,7 +33,7 @@ Examples (the original bash loris's command lines work unchanged):
   loris cleanup                               # undo everything loris did on this host
   sudo npm run lab                            # demo: 3 emulated hosts, 6 containers, 2 pods
 
-Environment: LORIS_DB (--db), LORIS_STORE (--store), LORIS_RUN_DIR (--run-dir).
+Environment: LORIS_DB (--db), LORIS_STORE (--store), LORIS_STORE_FILE (--store-file), LORIS_RUN_DIR (--run-dir).
 Exit statuses: \`loris exit-codes\` (0 = success, 2 = usage, 3-24 = one per kind of error).`;
 
 function countVerbose(_v: string, prev: number): number {
@@ -45,6 +46,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
   return {
     db: String(o.db),
     store: o.store === undefined ? undefined : String(o.store),
+    storeFile: o.storeFile === undefined ? undefined : String(o.storeFile),
     runDir: String(o.runDir),
     bridge: String(o.bridge),
     json: o.json === true,
@@ -89,6 +91,7 @@ export function buildProgram(
     .version(LORIS_VERSION, '-V, --version')
     .addOption(new Option('--db <remote>', "OVSDB remote of this host's Open vSwitch").env('LORIS_DB').default(DEFAULT_DB))
     .addOption(new Option('--store <remotes>', 'cluster store remotes, comma-separated (default: embedded in --db)').env('LORIS_STORE'))
+    .addOption(new Option('--store-file <path>', 'embedded store database file (default /etc/openvswitch/loris.db)').env('LORIS_STORE_FILE'))
     .addOption(new Option('--run-dir <dir>', 'pidfile, log and lab state directory').env('LORIS_RUN_DIR').default(DEFAULT_RUN_DIR))
     .addOption(new Option('--bridge <name>', 'integration bridge').default(DEFAULT_BRIDGE))
     .option('--json', 'print results as JSON on stdout', false)
@@ -100,6 +103,7 @@ export function buildProgram(
     .command('init')
     .description('prepare this host: check OVS, create the bridge, register in the store, start the agent')
     .option('--local-ip <ip>', 'underlay address of this host (default: detected from the default route)')
+    .option('--name <host>', 'this host\'s name in the store (default: the system host name; unique in a shared store)')
     .option('--tunnel <type>', 'tunnel type between hosts: vxlan (default) or gre')
     .option('--no-agent', 'do not start the background agent (run `loris agent` under systemd instead)')
     .addHelpText('after', '\nExamples:\n  loris init\n  loris init --local-ip 192.168.1.20 --tunnel gre --no-agent')

@@ -1,0 +1,178 @@
+import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { TimeoutError } from '../errors.js';
+import { OFPP_ANY } from '../ofproto/actions.js';
+import { OfConnection } from '../ofproto/connection.js';
+import { OFPG_ANY, OFPTT_ALL } from '../ofproto/flow-mod.js';
+import type { FlowStats } from '../ofproto/multipart-flow.js';
+import type { OvsdbClient } from '../ovsdb/client.js';
+import { Uuid, type Value } from '../ovsdb/notation.js';
+import { del, eq, mutate, mutation, select } from '../ovsdb/operations.js';
+import { Vswitch } from '../ovsdb/vswitch.js';
+import { ownerCookie } from '../controller/pipeline.js';
+import { unixctl } from '../store/embedded.js';
+
+/**
+ * The switch-side steps of the API: the container ports loris adds to the integration bridge (OVSDB),
+ * and reading the bridge's flows (OpenFlow over the bridge's management socket).
+ */
+
+/** external_ids loris puts on a container port: which endpoint and container it belongs to. */
+export const PORT_ENDPOINT_KEY = 'loris-endpoint';
+export const PORT_CONTAINER_KEY = 'loris-container';
+
+/** OVS's run dir: next to the `unix:` database socket, else the packaged default. */
+export function ovsRunDir(db: string): string {
+  const first = db.split(',')[0].trim();
+  return first.startsWith('unix:') ? dirname(first.slice(5)) : '/var/run/openvswitch';
+}
+
+export function mgmtSocket(db: string, bridge: string): string {
+  return join(ovsRunDir(db), `${bridge}.mgmt`);
+}
+
+/** ovs-vswitchd's unixctl socket when it can be found (`ovs-vswitchd.ctl`, else `ovs-vswitchd.<pid>.ctl`). */
+export function vswitchdCtl(db: string): string | undefined {
+  const dir = ovsRunDir(db);
+  const plain = join(dir, 'ovs-vswitchd.ctl');
+  if (existsSync(plain)) return plain;
+  try {
+    const pid = readFileSync(join(dir, 'ovs-vswitchd.pid'), 'utf8').trim();
+    const withPid = join(dir, `ovs-vswitchd.${pid}.ctl`);
+    return existsSync(withPid) ? withPid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Open vSwitch version: `Open_vSwitch.ovs_version` (set by the packaged start scripts), else asked
+ * from ovs-vswitchd itself over its unixctl socket (`version`), as a hand-started daemon leaves the column empty.
+ */
+export async function ovsVersion(db: string, column: string): Promise<string> {
+  if (column) return column;
+  const ctl = vswitchdCtl(db);
+  if (!ctl) return '';
+  try {
+    return /(\d+\.\d+\.\d+)/.exec(await unixctl(ctl, 'version', [], 3000))?.[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+const asList = (v: Value | undefined): Value[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const asMap = (v: Value | undefined): Map<string, string> => new Map(v instanceof Map ? [...v].map(([k, x]) => [String(k), String(x)]) : []);
+
+/** Adds a container's host-side veth end to the bridge and waits for vswitchd; returns its OpenFlow port. */
+export async function addContainerPort(c: OvsdbClient, bridge: string, name: string, o: { endpoint: string; containerId: string; mac: string }): Promise<number> {
+  const r = await new Vswitch(c).addPort(bridge, name, {
+    mayExist: true,
+    externalIds: { [PORT_ENDPOINT_KEY]: o.endpoint, [PORT_CONTAINER_KEY]: o.containerId },
+    ifaceExternalIds: { 'iface-id': o.endpoint, 'attached-mac': o.mac },
+  });
+  if (r.error) throw new TimeoutError(`ovs-vswitchd adding port ${name} (${r.error})`, 0);
+  return r.ofport ?? -1;
+}
+
+/** Deletes a port by name if it exists. Returns whether it existed. */
+export async function delPortIfExists(c: OvsdbClient, name: string): Promise<boolean> {
+  const vs = new Vswitch(c);
+  if (!(await vs.getInterface(name))) return false;
+  await vs.delPort(name, { ifExists: true });
+  return true;
+}
+
+/** The OpenFlow port of an interface, or undefined when it has none (yet). */
+export async function ofportOf(c: OvsdbClient, name: string): Promise<number | undefined> {
+  const row = await new Vswitch(c).getInterface(name);
+  const p = asList(row?.ofport)[0];
+  return typeof p === 'number' && p > 0 ? p : undefined;
+}
+
+/** Names of the ports loris added for containers (external_ids:loris-endpoint), with their endpoint uuid. */
+export async function containerPorts(c: OvsdbClient): Promise<Map<string, string>> {
+  const [ports] = await c.transact('Open_vSwitch', [select('Port', [], ['name', 'external_ids'])]);
+  const out = new Map<string, string>();
+  for (const p of ports.rows) {
+    const ep = asMap(p.external_ids).get(PORT_ENDPOINT_KEY);
+    if (ep) out.set(String(p.name), ep);
+  }
+  return out;
+}
+
+/** Deletes the bridge if loris created it (external_ids:loris=integration); its ports go with it. */
+export async function delLorisBridge(c: OvsdbClient, bridge: string): Promise<boolean> {
+  const [br, ovs] = await c.transact('Open_vSwitch', [select('Bridge', [eq('name', bridge)], ['_uuid', 'external_ids', 'ports']), select('Open_vSwitch', [], ['_uuid'])]);
+  const row = br.rows[0];
+  if (!row || asMap(row.external_ids).get('loris') !== 'integration') return false;
+  const brUuid = row._uuid as Uuid;
+  const ports = asList(row.ports).filter((p): p is Uuid => p instanceof Uuid);
+  await new Vswitch(c).apply([
+    mutate('Open_vSwitch', [['_uuid', '==', ovs.rows[0]._uuid as Uuid]], [mutation('bridges', 'delete', brUuid)]),
+    del('Bridge', [['_uuid', '==', brUuid]]),
+    ...ports.map((p) => del('Port', [['_uuid', '==', p]])),
+  ]);
+  return true;
+}
+
+export function openFlowConnection(db: string, bridge: string): Promise<OfConnection> {
+  return OfConnection.connect(`unix:${mgmtSocket(db, bridge)}`, { name: `${bridge}.mgmt`, echoIntervalMs: 0, features: false });
+}
+
+/** All flows of the bridge (every table), via one OFPMP_FLOW request. */
+export async function dumpFlows(conn: OfConnection, filter: { cookie?: bigint } = {}): Promise<FlowStats[]> {
+  const replies = await conn.multipartAll({
+    kind: 'flow',
+    tableId: OFPTT_ALL,
+    outPort: OFPP_ANY,
+    outGroup: OFPG_ANY,
+    cookie: filter.cookie ?? 0n,
+    cookieMask: filter.cookie === undefined ? 0n : 0xffffffffffffffffn,
+    match: {},
+  });
+  return replies.flatMap((r) => (r.kind === 'flow' ? r.flows : []));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the controller has installed the flows of a local endpoint: a flow carrying the
+ * endpoint's cookie that matches its OpenFlow port (the classifier entry). Polls the switch.
+ */
+export async function waitForEndpointFlows(db: string, bridge: string, endpointUuid: string, ofport: number, timeoutMs = 15_000): Promise<void> {
+  const cookie = ownerCookie({ kind: 'endpoint', id: endpointUuid }, true);
+  const conn = await openFlowConnection(db, bridge);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const flows = await dumpFlows(conn, { cookie });
+      if (flows.some((f) => f.match.inPort === ofport)) return;
+      if (Date.now() > deadline) throw new TimeoutError(`the loris agent installing the flows of port ${ofport} (is loris agent running? see its log)`, timeoutMs);
+      await sleep(25);
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
+function fmtValue(v: unknown): string {
+  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  if (v && typeof v === 'object' && 'value' in v) {
+    const m = v as { value: unknown; mask?: unknown };
+    return m.mask === undefined ? fmtValue(m.value) : `${fmtValue(m.value)}/${fmtValue(m.mask)}`;
+  }
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x));
+}
+
+/**
+ * One line per flow in ovs-ofctl dump-flows' layout (cookie, duration, table, counters, priority, match,
+ * then the instructions). Match fields and instructions use loris's field names.
+ */
+export function formatFlow(f: FlowStats): string {
+  const match = Object.entries(f.match)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${fmtValue(v)}`);
+  const head = `cookie=0x${f.cookie.toString(16)}, duration=${f.durationSec}.${String(Math.floor(f.durationNsec / 1e6)).padStart(3, '0')}s, table=${f.tableId}, n_packets=${f.packetCount}, n_bytes=${f.byteCount}, priority=${f.priority}`;
+  const instr = f.instructions.length ? f.instructions.map((i) => fmtValue(i)).join(',') : 'drop';
+  return `${[head, ...match].join(',')} actions=${instr}`;
+}
