@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * as lab from './lab/index.js';
 export * as store from './store/index.js';
+export * as ofproto from './ofproto/index.js';
