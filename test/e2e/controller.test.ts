@@ -2,11 +2,11 @@ import test from 'ava';
 import { writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { Lab, type LabContainer, type LabHost } from '../../src/lab/index.js';
+import type { Lab, LabHost } from '../../src/lab/index.js';
 import { run, waitUntil } from '../../src/lab/exec.js';
-import { OvsdbClient } from '../../src/ovsdb/client.js';
-import { Store } from '../../src/store/store.js';
-import { Controller } from '../../src/controller/controller.js';
+import type { Store } from '../../src/store/store.js';
+import type { Controller } from '../../src/controller/controller.js';
+import { ControllerLab, type Member } from './controller-lab.js';
 
 /*
  * End to end: three emulated hosts, each with its own ovsdb-server + ovs-vswitchd and a loris Controller (run in
@@ -14,73 +14,27 @@ import { Controller } from '../../src/controller/controller.js';
  * Real packets between network namespaces over VXLAN and GRE.
  */
 
-interface Member {
-  c: LabContainer;
-  host: LabHost;
-  pod: number;
-  ip: string;
-  mac: string;
-}
-
+let cl: ControllerLab;
 let lab: Lab;
-const hosts: LabHost[] = [];
-const stores = new Map<string, Store>();
-const dbs = new Map<string, OvsdbClient>();
-const controllers = new Map<string, Controller>();
-const members: Member[] = [];
+let hosts: LabHost[];
+let stores: Map<string, Store>;
+let controllers: Map<string, Controller>;
+let members: Member[];
 
-async function startController(h: LabHost): Promise<Controller> {
-  const c = new Controller({
-    ovsdb: dbs.get(h.name) as OvsdbClient, store: stores.get(h.name) as Store, host: h.name,
-    mgmtSocket: lab.mgmtSocket(h, 'br-int'), vswitchdCtl: h.ovs.vswitchdCtl, reconnectMaxMs: 200,
-  });
-  c.on('error', () => undefined);
-  await c.start();
-  controllers.set(h.name, c);
-  return c;
-}
-
-async function addMember(name: string, h: LabHost, pod: number, ip: string): Promise<Member> {
-  const c = await lab.addContainer(name, 'netns');
-  const store = stores.get(h.name) as Store;
-  const mac = `02:00:00:${pod.toString(16).padStart(2, '0')}:${(members.length + 1).toString(16).padStart(2, '0')}:01`;
-  const hostIf = `v${name}`.slice(0, 15);
-  await store.allocate({ pod, container: { id: name }, ip, mac, host: h.name, portName: hostIf });
-  await lab.plug(c, h, { ip: `${ip}/24`, mac, bridge: 'br-int' });
-  const m = { c, host: h, pod, ip, mac };
-  members.push(m);
-  return m;
-}
+const addMember = (name: string, h: LabHost, pod: number, ip: string): Promise<Member> => cl.addMember(name, h, pod, ip);
 
 test.before(async () => {
-  lab = await Lab.create();
-  hosts.push(...(await Promise.all(['h1', 'h2', 'h3'].map((n) => lab.addHost(n)))));
-  const [h1] = hosts;
-  for (const h of hosts) {
-    const store = await Store.open({
-      remotes: `unix:${h1.ovs.dbSock}`, host: h.name,
-      embedded: { control: h1.ovs.dbCtl, file: join(lab.dir, 'loris.db') },
-    });
-    stores.set(h.name, store);
-    dbs.set(h.name, await OvsdbClient.connect(`unix:${h.ovs.dbSock}`));
-    await store.registerHost({ name: h.name, address: h.underlayIp });
-  }
-  const s1 = stores.get('h1') as Store;
-  await s1.setCluster({ tunnelType: 'vxlan', underlayMtu: 1500 });
+  cl = await ControllerLab.create({ hosts: 3, tunnelType: 'vxlan' });
+  ({ lab, hosts, stores, controllers, members } = cl);
+  const s1 = cl.store('h1');
   for (const pod of [1, 2, 3]) await s1.ensurePod(pod, { subnet: pod === 3 ? '10.1.0.0/24' : `10.${pod}.0.0/24` });
-  await Promise.all(hosts.map((h) => startController(h)));
 });
 
 test.after.always(async () => {
-  for (const c of controllers.values()) await c.stop().catch(() => undefined);
-  for (const s of stores.values()) await s.close().catch(() => undefined);
-  for (const d of dbs.values()) d.close();
-  await lab?.dispose();
+  await cl?.close();
 });
 
-async function reaches(a: Member, b: Member, count = 1): Promise<boolean> {
-  return (await lab.ping(a.c, b.ip, { count, timeoutS: 1, intervalS: 0.2 })).ok;
-}
+const reaches = (a: Member, b: Member, count = 1): Promise<boolean> => cl.reaches(a, b, count);
 
 /** Every ordered pair: same pod must reach, different pods must not. Returns the mismatches. */
 async function pingMatrix(): Promise<string[]> {
@@ -125,11 +79,7 @@ test.serial('GRE: switching the cluster tunnel type re-plumbs every host; the ma
   t.deepEqual(await pingMatrix(), []);
 });
 
-const member = (name: string): Member => {
-  const m = members.find((x) => x.c.name === name);
-  if (!m) throw new Error(`no member ${name}`);
-  return m;
-};
+const member = (name: string): Member => cl.member(name);
 const inC = (m: Member, argv: string[]): Promise<string> => lab.execIn(m.c, argv);
 
 /** An Ethernet ARP request (broadcast) from `src` for `dst`'s address, optionally 802.1Q-tagged, as hex. */
@@ -260,10 +210,8 @@ test.serial('hitless controller restart: ping every 10 ms across hosts loses not
   const old = controllers.get('h1') as Controller;
   await old.stop();
   const synced = new Promise<{ added: number; modified: number; deleted: number; unchanged: number; ms: number }>((resolve) => {
-    const c = new Controller({ ovsdb: dbs.get('h1') as OvsdbClient, store: stores.get('h1') as Store, host: 'h1', mgmtSocket: lab.mgmtSocket(h1, 'br-int'), vswitchdCtl: h1.ovs.vswitchdCtl, reconnectMaxMs: 200 });
-    c.on('error', () => undefined);
+    const c = cl.newController(h1);
     c.once('synced', resolve);
-    controllers.set('h1', c);
     void c.start();
   });
   const stats = await synced;

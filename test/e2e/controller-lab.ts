@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { Lab, type LabContainer, type LabHost } from '../../src/lab/index.js';
+import { OvsdbClient } from '../../src/ovsdb/client.js';
+import { Store } from '../../src/store/store.js';
+import { Controller, type ControllerOptions } from '../../src/controller/controller.js';
+
+/**
+ * A lab of N emulated hosts, each with a loris Controller (run in this process against the host's own sockets)
+ * and a Store client; the shared store is the Loris database added to the first host's ovsdb-server.
+ * Used by the controller e2e tests and by bench/{datapath,restart,scale}.ts.
+ */
+
+export interface Member {
+  c: LabContainer;
+  host: LabHost;
+  pod: number;
+  ip: string;
+  mac: string;
+}
+
+export class ControllerLab {
+  readonly hosts: LabHost[] = [];
+  readonly stores = new Map<string, Store>();
+  readonly dbs = new Map<string, OvsdbClient>();
+  readonly controllers = new Map<string, Controller>();
+  readonly members: Member[] = [];
+
+  private constructor(readonly lab: Lab) {}
+
+  static async create(o: { hosts: number; tunnelType?: 'vxlan' | 'gre'; underlayMtu?: number; start?: boolean }): Promise<ControllerLab> {
+    const lab = await Lab.create();
+    const cl = new ControllerLab(lab);
+    try {
+      cl.hosts.push(...(await Promise.all(Array.from({ length: o.hosts }, (_, i) => lab.addHost(`h${i + 1}`)))));
+      const h1 = cl.hosts[0];
+      for (const h of cl.hosts) {
+        const store = await Store.open({ remotes: `unix:${h1.ovs.dbSock}`, host: h.name, embedded: { control: h1.ovs.dbCtl, file: join(lab.dir, 'loris.db') } });
+        cl.stores.set(h.name, store);
+        cl.dbs.set(h.name, await OvsdbClient.connect(`unix:${h.ovs.dbSock}`));
+        await store.registerHost({ name: h.name, address: h.underlayIp });
+      }
+      await cl.store('h1').setCluster({ tunnelType: o.tunnelType ?? 'vxlan', underlayMtu: o.underlayMtu ?? 1500 });
+      if (o.start !== false) await Promise.all(cl.hosts.map((h) => cl.startController(h)));
+    } catch (e) {
+      await cl.close();
+      throw e;
+    }
+    return cl;
+  }
+
+  store(host: string): Store {
+    const s = this.stores.get(host);
+    if (!s) throw new Error(`no store client for ${host}`);
+    return s;
+  }
+
+  controller(host: string): Controller {
+    const c = this.controllers.get(host);
+    if (!c) throw new Error(`no controller on ${host}`);
+    return c;
+  }
+
+  member(name: string): Member {
+    const m = this.members.find((x) => x.c.name === name);
+    if (!m) throw new Error(`no member ${name}`);
+    return m;
+  }
+
+  /** A (not yet started) controller for host `h`, registered as that host's controller. */
+  newController(h: LabHost, extra: Partial<ControllerOptions> = {}): Controller {
+    const c = new Controller({
+      ovsdb: this.dbs.get(h.name) as OvsdbClient, store: this.store(h.name), host: h.name,
+      mgmtSocket: this.lab.mgmtSocket(h, 'br-int'), vswitchdCtl: h.ovs.vswitchdCtl, reconnectMaxMs: 200, ...extra,
+    });
+    c.on('error', () => undefined);
+    this.controllers.set(h.name, c);
+    return c;
+  }
+
+  async startController(h: LabHost, extra: Partial<ControllerOptions> = {}): Promise<Controller> {
+    const c = this.newController(h, extra);
+    await c.start();
+    return c;
+  }
+
+  /** A netns container in `pod` on `h` with a static address: store endpoint first, then the lab's veth + OVS port. */
+  async addMember(name: string, h: LabHost, pod: number, ip: string, kind: 'netns' | 'docker' = 'netns'): Promise<Member> {
+    const c = await this.lab.addContainer(name, kind);
+    const mac = `02:00:00:${pod.toString(16).padStart(2, '0')}:${(this.members.length + 1).toString(16).padStart(2, '0')}:01`;
+    await this.store(h.name).allocate({ pod, container: { id: name }, ip, mac, host: h.name, portName: `v${name}`.slice(0, 15) });
+    await this.lab.plug(c, h, { ip: `${ip}/24`, mac, bridge: 'br-int' });
+    const m = { c, host: h, pod, ip, mac };
+    this.members.push(m);
+    return m;
+  }
+
+  async reaches(a: Member, b: Member, count = 1): Promise<boolean> {
+    return (await this.lab.ping(a.c, b.ip, { count, timeoutS: 1, intervalS: 0.2 })).ok;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.controllers.values()) await c.stop().catch(() => undefined);
+    for (const s of this.stores.values()) await s.close().catch(() => undefined);
+    for (const d of this.dbs.values()) d.close();
+    await this.lab.dispose();
+  }
+}
