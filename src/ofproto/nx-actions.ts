@@ -132,12 +132,10 @@ export type NxAction =
 // ---------------------------------------------------------------------------------------------------------------
 // Field references inside Nicira actions
 
-/** Writes the NXM/OXM header of a field (8 bytes for experimenter fields). */
+/** Writes the header Nicira actions use for a field (its NXM spelling if it has one; 8 bytes for experimenter OXM). */
 export function writeFieldHeader(w: Writer, d: AnyFieldDef): void {
-  w.u16(d.class)
-    .u8(d.field << 1)
-    .u8(d.width + (d.experimenter ? 4 : 0));
-  if (d.experimenter) w.u32(d.experimenter);
+  w.u32(d.nxmHeader);
+  if (d.nxmHeader >>> 16 === OFPXMC_EXPERIMENTER) w.u32(d.experimenter);
 }
 
 export function readFieldHeader(r: Reader): AnyFieldDef {
@@ -397,8 +395,9 @@ function prop(w: Writer, type: number, body: (w: Writer) => void): void {
 
 function encodeController2(w: Writer, a: Controller2Action): void {
   w.u16(NXAST_CONTROLLER2).zeros(6);
-  if (a.maxLen !== undefined) prop(w, NXAC2PT_MAX_LEN, (x) => void x.u16(a.maxLen ?? 0));
-  if (a.controllerId !== undefined) prop(w, NXAC2PT_CONTROLLER_ID, (x) => void x.u16(a.controllerId ?? 0));
+  // 16-bit properties carry 2 bytes of padding inside their length, as Open vSwitch writes them.
+  if (a.maxLen !== undefined) prop(w, NXAC2PT_MAX_LEN, (x) => void x.u16(a.maxLen ?? 0).zeros(2));
+  if (a.controllerId !== undefined) prop(w, NXAC2PT_CONTROLLER_ID, (x) => void x.u16(a.controllerId ?? 0).zeros(2));
   if (a.reason !== undefined) prop(w, NXAC2PT_REASON, (x) => void x.u8(a.reason ?? 0));
   if (a.userdata !== undefined) prop(w, NXAC2PT_USERDATA, (x) => void x.bytes(a.userdata ?? Buffer.alloc(0)));
   if (a.pause) prop(w, NXAC2PT_PAUSE, () => undefined);
@@ -419,11 +418,13 @@ function decodeController2(r: Reader): Controller2Action {
       if (p.remaining !== n) p.fail(`controller2 property ${type} has ${p.remaining} bytes, expected ${n}`, at);
     };
     if (type === NXAC2PT_MAX_LEN) {
-      exact(2);
+      exact(4);
       a.maxLen = p.u16();
+      p.skip(2);
     } else if (type === NXAC2PT_CONTROLLER_ID) {
-      exact(2);
+      exact(4);
       a.controllerId = p.u16();
+      p.skip(2);
     } else if (type === NXAC2PT_REASON) {
       exact(1);
       a.reason = p.u8();

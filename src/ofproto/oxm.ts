@@ -59,8 +59,12 @@ export interface FieldDef<N extends string = string, C extends Codec = Codec> {
   readonly codec: C;
   readonly maskable: boolean;
   readonly prereq: Prereq;
-  /** NXM header as a 32-bit number (class<<16 | field<<9 | width), used by Nicira actions. */
-  readonly header: number;
+  /**
+   * The header Nicira actions (move, load, learn, output_reg, multipath ...) write for this field: Open vSwitch
+   * prefers the NXM spelling when one exists (e.g. NXM_OF_ETH_SRC rather than OXM_OF_ETH_SRC), else the OXM one.
+   * As a 32-bit number class<<16 | field<<9 | length; experimenter fields add their id after it.
+   */
+  readonly nxmHeader: number;
   /** Position in the table = canonical encoding order. */
   readonly order: number;
 }
@@ -76,10 +80,13 @@ function f<N extends string, C extends Codec>(
   codec: C,
   maskable: boolean,
   prereq: Prereq = 'none',
+  nxm?: readonly [number, number],
   experimenter = 0,
 ): FieldDef<N, C> {
   const width = WIDTH[codec];
-  return { name, ovsName, class: cls, field, experimenter, width, codec, maskable, prereq, header: ((cls << 16) | (field << 9) | width) >>> 0, order: nextOrder++ };
+  const [hc, hf] = nxm ?? [cls, field];
+  const nxmHeader = ((hc << 16) | (hf << 9) | (width + (nxm ? 0 : experimenter ? 4 : 0))) >>> 0;
+  return { name, ovsName, class: cls, field, experimenter, width, codec, maskable, prereq, nxmHeader, order: nextOrder++ };
 }
 const B = OFPXMC_OPENFLOW_BASIC;
 const N0 = OFPXMC_NXM_0;
@@ -92,46 +99,49 @@ export const OXM_FIELDS = [
   f('inPort', 'in_port', B, 0, 'u32', false),
   f('nxmInPort', 'nxm_in_port', N0, 0, 'u16', false),
   f('inPhyPort', 'in_phy_port', B, 1, 'u32', false, 'inPort'),
-  f('ethSrc', 'dl_src', B, 4, 'mac', true),
-  f('ethDst', 'dl_dst', B, 3, 'mac', true),
-  f('ethType', 'dl_type', B, 5, 'u16', false),
+  f('ethSrc', 'dl_src', B, 4, 'mac', true, 'none', [N0, 2]),
+  f('ethDst', 'dl_dst', B, 3, 'mac', true, 'none', [N0, 1]),
+  f('ethType', 'dl_type', B, 5, 'u16', false, 'none', [N0, 3]),
   f('vlanVid', 'vlan_vid', B, 6, 'u16', true),
   f('vlanPcp', 'dl_vlan_pcp', B, 7, 'u8', false, 'vlan'),
+  f('vlanTci', 'vlan_tci', N0, 4, 'u16', true),
   f('mplsTc', 'mpls_tc', B, 35, 'u8', false, 'mpls'),
   f('mplsBos', 'mpls_bos', B, 36, 'u8', false, 'mpls'),
   f('mplsLabel', 'mpls_label', B, 34, 'u32', false, 'mpls'),
+  f('mplsTtl', 'mpls_ttl', N1, 30, 'u8', false, 'mpls'),
   f('pbbIsid', 'pbb_isid', B, 37, 'u24', true, 'pbb'),
-  f('ipv4Src', 'nw_src', B, 11, 'ipv4', true, 'ipv4'),
-  f('ipv4Dst', 'nw_dst', B, 12, 'ipv4', true, 'ipv4'),
-  f('ipv6Src', 'ipv6_src', B, 26, 'ipv6', true, 'ipv6'),
-  f('ipv6Dst', 'ipv6_dst', B, 27, 'ipv6', true, 'ipv6'),
-  f('ipv6Flabel', 'ipv6_label', B, 28, 'u32', true, 'ipv6'),
+  f('ipv4Src', 'nw_src', B, 11, 'ipv4', true, 'ipv4', [N0, 7]),
+  f('ipv4Dst', 'nw_dst', B, 12, 'ipv4', true, 'ipv4', [N0, 8]),
+  f('ipv6Src', 'ipv6_src', B, 26, 'ipv6', true, 'ipv6', [N1, 19]),
+  f('ipv6Dst', 'ipv6_dst', B, 27, 'ipv6', true, 'ipv6', [N1, 20]),
+  f('ipv6Flabel', 'ipv6_label', B, 28, 'u32', true, 'ipv6', [N1, 27]),
   f('ipFrag', 'nw_frag', N1, 26, 'u8', true, 'ip'),
   f('ipDscp', 'ip_dscp', B, 8, 'u8', false, 'ip'),
-  f('ipEcn', 'nw_ecn', B, 9, 'u8', false, 'ip'),
+  f('nwTos', 'nw_tos', N0, 5, 'u8', false, 'ip'),
+  f('ipEcn', 'nw_ecn', B, 9, 'u8', false, 'ip', [N1, 28]),
   f('ipTtl', 'nw_ttl', N1, 29, 'u8', false, 'ip'),
-  f('ipProto', 'nw_proto', B, 10, 'u8', false, 'ip'),
-  f('tcpSrc', 'tp_src', B, 13, 'u16', true, 'tcp'),
-  f('tcpDst', 'tp_dst', B, 14, 'u16', true, 'tcp'),
-  f('tcpFlags', 'tcp_flags', OFPXMC_EXPERIMENTER, 42, 'u16', true, 'tcp', ONF_EXPERIMENTER_ID),
-  f('udpSrc', 'tp_src', B, 15, 'u16', true, 'udp'),
-  f('udpDst', 'tp_dst', B, 16, 'u16', true, 'udp'),
+  f('ipProto', 'nw_proto', B, 10, 'u8', false, 'ip', [N0, 6]),
+  f('tcpSrc', 'tp_src', B, 13, 'u16', true, 'tcp', [N0, 9]),
+  f('tcpDst', 'tp_dst', B, 14, 'u16', true, 'tcp', [N0, 10]),
+  f('tcpFlags', 'tcp_flags', OFPXMC_EXPERIMENTER, 42, 'u16', true, 'tcp', [N1, 34], ONF_EXPERIMENTER_ID),
+  f('udpSrc', 'tp_src', B, 15, 'u16', true, 'udp', [N0, 11]),
+  f('udpDst', 'tp_dst', B, 16, 'u16', true, 'udp', [N0, 12]),
   f('sctpSrc', 'tp_src', B, 17, 'u16', true, 'sctp'),
   f('sctpDst', 'tp_dst', B, 18, 'u16', true, 'sctp'),
-  f('icmpv4Type', 'icmp_type', B, 19, 'u8', false, 'icmpv4'),
-  f('icmpv4Code', 'icmp_code', B, 20, 'u8', false, 'icmpv4'),
-  f('icmpv6Type', 'icmp_type', B, 29, 'u8', false, 'icmpv6'),
-  f('icmpv6Code', 'icmp_code', B, 30, 'u8', false, 'icmpv6'),
-  f('ipv6NdTarget', 'nd_target', B, 31, 'ipv6', true, 'nd'),
-  f('ipv6NdSll', 'nd_sll', B, 32, 'mac', true, 'ndSll'),
-  f('ipv6NdTll', 'nd_tll', B, 33, 'mac', true, 'ndTll'),
+  f('icmpv4Type', 'icmp_type', B, 19, 'u8', false, 'icmpv4', [N0, 13]),
+  f('icmpv4Code', 'icmp_code', B, 20, 'u8', false, 'icmpv4', [N0, 14]),
+  f('icmpv6Type', 'icmp_type', B, 29, 'u8', false, 'icmpv6', [N1, 21]),
+  f('icmpv6Code', 'icmp_code', B, 30, 'u8', false, 'icmpv6', [N1, 22]),
+  f('ipv6NdTarget', 'nd_target', B, 31, 'ipv6', true, 'nd', [N1, 23]),
+  f('ipv6NdSll', 'nd_sll', B, 32, 'mac', true, 'ndSll', [N1, 24]),
+  f('ipv6NdTll', 'nd_tll', B, 33, 'mac', true, 'ndTll', [N1, 25]),
   f('ipv6Exthdr', 'ipv6_exthdr', B, 39, 'u16', true, 'ipv6'),
-  f('arpOp', 'arp_op', B, 21, 'u16', false, 'arp'),
-  f('arpSpa', 'arp_spa', B, 22, 'ipv4', true, 'arp'),
-  f('arpTpa', 'arp_tpa', B, 23, 'ipv4', true, 'arp'),
-  f('arpSha', 'arp_sha', B, 24, 'mac', true, 'arp'),
-  f('arpTha', 'arp_tha', B, 25, 'mac', true, 'arp'),
-  f('tunnelId', 'tun_id', B, 38, 'u64', true),
+  f('arpOp', 'arp_op', B, 21, 'u16', false, 'arp', [N0, 15]),
+  f('arpSpa', 'arp_spa', B, 22, 'ipv4', true, 'arp', [N0, 16]),
+  f('arpTpa', 'arp_tpa', B, 23, 'ipv4', true, 'arp', [N0, 17]),
+  f('arpSha', 'arp_sha', B, 24, 'mac', true, 'arp', [N1, 17]),
+  f('arpTha', 'arp_tha', B, 25, 'mac', true, 'arp', [N1, 18]),
+  f('tunnelId', 'tun_id', B, 38, 'u64', true, 'none', [N1, 16]),
   f('tunFlags', 'tun_flags', N1, 104, 'u16', true),
   f('tunIpv4Src', 'tun_src', N1, 31, 'ipv4', true),
   f('tunIpv4Dst', 'tun_dst', N1, 32, 'ipv4', true),
@@ -202,12 +212,8 @@ export function oxmKey(cls: number, field: number, experimenter = 0): number {
   return cls === OFPXMC_EXPERIMENTER ? 0x1000000 * 128 + experimenter * 128 + field : cls * 128 + field;
 }
 
-/** Extra wire headers that decode to an existing field (NXM spellings of OXM fields). */
-const ALIASES: ReadonlyArray<readonly [number, number, number, FieldName]> = [
-  [N1, 16, 0, 'tunnelId'],
-  [N1, 34, 0, 'tcpFlags'],
-  [OFPXMC_EXPERIMENTER, 42, 0x00002320, 'tcpFlags'],
-];
+/** Extra wire headers that decode to an existing field (besides each field's NXM spelling). */
+const ALIASES: ReadonlyArray<readonly [number, number, number, FieldName]> = [[OFPXMC_EXPERIMENTER, 42, NX_EXPERIMENTER_ID, 'tcpFlags']];
 
 /** Decoder table keyed by `oxmKey`; building it throws on a duplicate wire header. */
 export const FIELD_BY_KEY: Readonly<Record<number, AnyFieldDef>> = (() => {
@@ -217,6 +223,11 @@ export const FIELD_BY_KEY: Readonly<Record<number, AnyFieldDef>> = (() => {
     out[key] = d;
   };
   for (const d of OXM_FIELDS) add(oxmKey(d.class, d.field, d.experimenter), d, d.name);
+  for (const d of OXM_FIELDS) {
+    const c = d.nxmHeader >>> 16;
+    const fl = (d.nxmHeader >>> 9) & 0x7f;
+    if (c !== d.class || fl !== d.field) add(oxmKey(c, fl), d, `${d.name} (NXM)`);
+  }
   for (const [c, fl, e, n] of ALIASES) add(oxmKey(c, fl, e), FIELD_BY_NAME[n], n);
   return out;
 })();
