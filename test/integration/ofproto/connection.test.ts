@@ -1,5 +1,10 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
+import { addFlows, dumpFlows } from '../../../src/cli/ofp.js';
+import type { Action } from '../../../src/ofproto/actions.js';
+import { ofJsonStringify } from '../../../src/ofproto/json.js';
 import { join } from 'node:path';
 import { Lab, type LabHost } from '../../../src/lab/index.js';
 import { waitUntil } from '../../../src/lab/exec.js';
@@ -198,6 +203,26 @@ test.serial('echo keepalive detects a stopped switch (SIGSTOP), then it is resum
     process.kill(pid, 'SIGCONT');
   }
   await withConn(async (c2) => t.truthy(c2.features, 'the switch answers again'));
+});
+
+test.serial('CLI dumpFlows and addFlows against the live bridge (addFlows is one atomic bundle)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loris-ofp-cli-'));
+  try {
+    const good = join(dir, 'good.jsonl');
+    const bad = join(dir, 'bad.jsonl');
+    const f = (cookie: bigint, inPort: number, actions: Action[]): string => ofJsonStringify(flowMod({ cookie, priority: 40, match: { inPort }, actions }));
+    writeFileSync(good, ['# two flows', f(0x51n, 1, [{ type: 'output', port: 2 }]), '', f(0x52n, 2, [{ type: 'output', port: 1 }])].join('\n'));
+    writeFileSync(bad, [f(0x53n, 3, [{ type: 'output', port: 2 }]), f(0x54n, 4, [{ type: 'group', groupId: 99 }])].join('\n'));
+    const out = new PassThrough();
+    t.is(await addFlows(mgmt, good, { out }), 2);
+    await t.throwsAsync(addFlows(mgmt, bad, { out }), { instanceOf: OfpError });
+    const flows = await dumpFlows(mgmt, { out });
+    t.deepEqual(flows.map((x) => x.cookie).sort(), [0x51n, 0x52n]);
+    t.is((await dump()).length, 2, 'ovs-ofctl sees the same two flows');
+    await withConn((c) => c.request(flowMod({ command: 'delete', tableId: 0xff })));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.serial('listen role: a bridge with set-controller punix connects to OfListener; async messages flow', async (t) => {
