@@ -11,12 +11,10 @@ import {
   OvsdbClient,
   OvsdbDisconnectedError,
   OvsdbError,
-  Replica,
   select,
   update,
   Uuid,
   wait,
-  type AnyRow,
   type Operation,
   type Row,
   type SelectResult,
@@ -42,6 +40,7 @@ import {
 } from './errors.js';
 import { broadcastOf, contains, formatIpv4, formatSubnet, lowestFree, parseIpv4, parseSubnet, podSubnetFromPool, validateStaticAddress, type Ipv4Subnet } from './ipam.js';
 import { deriveMac, normalizeMac, randomMac } from './mac.js';
+import { StoreMonitor } from './monitor.js';
 import { endpointOf, hostOf, podOf, str, T_CLUSTER, T_ENDPOINT, T_HOST, T_POD, toStrMap, uuidOf } from './rows.js';
 import {
   DEFAULT_IFNAME,
@@ -65,8 +64,6 @@ import { StoreView } from './view.js';
 const MAX_ATTEMPTS = 200;
 /** How long an operation keeps retrying through disconnects and leader changes. */
 const RETRY_WINDOW_MS = 30_000;
-
-const TABLES = [T_CLUSTER, T_HOST, T_POD, T_ENDPOINT] as const;
 
 type TxnOutcome = { ok: true; results: unknown[] } | { ok: false; error: OvsdbError; results: unknown[] };
 
@@ -109,14 +106,27 @@ function transient(e: unknown): boolean {
 export class Store extends EventEmitter<StoreEventMap> {
   private readonly view = new StoreView();
   private closed = false;
+  private inflight = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
+
+  private readonly monitor: StoreMonitor;
+  private readonly waiters = new Set<() => void>();
 
   private constructor(
     readonly client: OvsdbClient,
-    private readonly replica: Replica,
     /** This host's name: the default host of allocate() and the one heartbeat() refreshes. */
     readonly hostName: string,
   ) {
     super();
+    this.monitor = new StoreMonitor(
+      client,
+      (table, uuid, row) => {
+        for (const { kind, event } of this.view.apply(table, uuid, row)) this.emitEvent(kind, event);
+      },
+      () => {
+        for (const w of [...this.waiters]) w();
+      },
+    );
   }
 
   /** Connects, sets the database up if needed (embedded mode), and loads the replica. */
@@ -152,11 +162,11 @@ export class Store extends EventEmitter<StoreEventMap> {
       if (!(await client.listDbs()).includes(STORE_DB)) {
         throw new StoreSetupError(`${remotes.join(',')} serves no ${STORE_DB} database; run loris init (embedded) or create the cluster database (docs/store.md)`);
       }
-      // `monitor` (full rows in every update): the replica's update2 diff of optional (max 1) columns
-      // is wrong at the time of writing (a changed subnet became a two-element set), see docs/store.md.
-      const replica = await Replica.start<Record<string, AnyRow>>(client, { database: STORE_DB, method: 'monitor', tables: { Cluster: true, Host: true, Pod: true, Endpoint: true } });
-      const store = new Store(client, replica, opts.host ?? hostname());
-      store.attach();
+      const store = new Store(client, opts.host ?? hostname());
+      await store.monitor.start();
+      client.on('connect', (info) => {
+        if (info.reconnect) store.resubscribe();
+      });
       await store.ensureClusterRow();
       return store;
     } catch (e) {
@@ -165,16 +175,19 @@ export class Store extends EventEmitter<StoreEventMap> {
     }
   }
 
-  private attach(): void {
-    const apply = (table: string, uuid: string, row: Row | undefined): void => {
-      for (const { kind, event } of this.view.apply(table, uuid, row)) this.emitEvent(kind, event);
-    };
-    for (const t of TABLES) {
-      for (const r of this.replica.rows(t)) this.view.apply(t, r._uuid.uuid, r);
-      this.replica.onInsert(t, (r: AnyRow) => apply(t, r._uuid.uuid, r));
-      this.replica.onUpdate(t, (_old: AnyRow, r: AnyRow) => apply(t, r._uuid.uuid, r));
-      this.replica.onDelete(t, (r: AnyRow) => apply(t, r._uuid.uuid, undefined));
-    }
+  /** After a reconnect: monitor again (the session's monitors died with it), until it works or the store closes. */
+  private resubscribe(): void {
+    void (async () => {
+      for (let i = 0; !this.closed && this.client.connected; i++) {
+        try {
+          await this.monitor.start();
+          return;
+        } catch (e) {
+          this.client.emit('warning', e as Error);
+          await sleep(Math.min(1000, 50 * 2 ** i));
+        }
+      }
+    })();
   }
 
   private emitEvent<K extends keyof StoreEventMap>(kind: K, event: StoreEventMap[K][0]): void {
@@ -188,7 +201,6 @@ export class Store extends EventEmitter<StoreEventMap> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.replica.stop().catch(() => undefined);
     this.client.close();
   }
 
@@ -238,7 +250,28 @@ export class Store extends EventEmitter<StoreEventMap> {
 
   /** Resolves once `pred(store)` holds (checked now and after every change the replica applies). */
   waitFor(pred: (s: this) => boolean, timeoutMs = 10_000, what = 'store condition'): Promise<void> {
-    return this.replica.waitFor(() => pred(this), timeoutMs, what);
+    if (pred(this)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      const check = (): void => {
+        try {
+          if (!pred(this)) return;
+          done();
+          resolve();
+        } catch (e) {
+          done();
+          reject(e as Error);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new TimeoutError(what, timeoutMs));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
   }
 
   // ---- cluster ----
@@ -583,17 +616,26 @@ export class Store extends EventEmitter<StoreEventMap> {
     return out.results;
   }
 
-  /** Runs an idempotent step, sending it again through disconnects and leader changes (bounded). */
+  /**
+   * Runs an idempotent step, sending it again through disconnects and leader changes (bounded). While it
+   * runs, a referenced timer keeps the process alive: the client's reconnect timers are unref'd, so a
+   * program with nothing else to do would otherwise exit in the middle of a failover.
+   */
   private async retrying<T>(what: string, step: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + RETRY_WINDOW_MS;
-    for (let i = 0; ; i++) {
-      try {
-        return await step();
-      } catch (e) {
-        if (!transient(e) || this.closed || Date.now() > deadline) throw e;
-        this.client.emit('warning', e as Error);
-        await sleep(Math.min(500, 20 * 2 ** i) * (0.5 + Math.random() / 2));
+    if (this.inflight++ === 0) this.keepAlive = setInterval(() => undefined, 1000);
+    try {
+      for (let i = 0; ; i++) {
+        try {
+          return await step();
+        } catch (e) {
+          if (!transient(e) || this.closed || Date.now() > deadline) throw e;
+          this.client.emit('warning', e as Error);
+          await sleep(Math.min(500, 20 * 2 ** i) * (0.5 + Math.random() / 2));
+        }
       }
+    } finally {
+      if (--this.inflight === 0) clearInterval(this.keepAlive);
     }
   }
 }
