@@ -85,7 +85,7 @@ interface ClientEvents {
   warning: [Error];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref?.());
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const SERVER_MONITOR_ID = 'loris-server-db';
 
 function encodeMonitorRequests(reqs: MonitorRequests, withWhere: boolean): Json {
@@ -118,6 +118,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private readonly schemas = new Map<string, Promise<DatabaseSchema>>();
   /** The current server's view of `database` (clustered databases), refreshed by a `_Server` monitor. */
   serverInfo: ServerDatabaseInfo | undefined;
+  /** Counters: server echo requests answered, our probes sent, connections made. */
+  readonly stats = { echoesAnswered: 0, probesSent: 0, connects: 0 };
   /** The remote in use, `tcp:…`/`unix:…`. */
   currentRemote: string | undefined;
 
@@ -205,6 +207,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this.rpc = rpc;
     this.currentRemote = formatRemote(remote);
     this.startProbe();
+    this.stats.connects++;
     const reconnect = this.everConnected;
     this.everConnected = true;
     for (const l of this.wantedLocks) {
@@ -262,7 +265,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private onMessage(rpc: JsonRpcConnection, method: string, params: unknown[], id: RpcId | null): void {
     switch (method) {
       case 'echo':
-        if (id !== null) rpc.reply(id, params as Json[]);
+        if (id !== null) {
+          this.stats.echoesAnswered++;
+          rpc.reply(id, params as Json[]);
+        }
         return;
       case 'update':
       case 'update2':
@@ -314,6 +320,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         rpc.close();
       } else if (idle > probe && !this.echoOutstanding) {
         this.echoOutstanding = true;
+        this.stats.probesSent++;
         rpc.request('echo', ['loris-probe']).then(
           () => (this.echoOutstanding = false),
           () => (this.echoOutstanding = false),
@@ -334,8 +341,15 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     if (this.closedByUser) throw new NotConnectedError('OVSDB client (closed by close())');
     if (!this.o.reconnect && this.everConnected) throw new NotConnectedError('OVSDB client (connection lost, reconnect disabled)');
     const wait = this.o.waitForConnectMs;
-    const timer = new Promise<never>((_, rej) => setTimeout(() => rej(new NotConnectedError(`OVSDB ${this.remotes.map(formatRemote).join(',')} (no connection within ${wait} ms)`)), wait).unref());
-    await Promise.race([this.establish(0), timer]);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new NotConnectedError(`OVSDB ${this.remotes.map(formatRemote).join(',')} (no connection within ${wait} ms)`)), wait);
+    });
+    try {
+      await Promise.race([this.establish(0), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (!this.rpc?.isOpen) throw new NotConnectedError('OVSDB client');
     return this.rpc;
   }
@@ -344,7 +358,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   async request(method: string, params: Json[], o: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<unknown> {
     const rpc = await this.session();
     const id = rpc.allocId();
-    const onAbort = (): void => rpc.notify('cancel', [id]);
+    // RFC 7047 cancel; ovsdb-server 3.1 drops the request without answering it, so we stop waiting here.
+    const onAbort = (): void => {
+      rpc.notify('cancel', [id]);
+      rpc.abandon(id, new OvsdbError('canceled', `${method} cancelled by the caller`, { method }));
+    };
+    if (o.signal?.aborted) throw new OvsdbError('canceled', `${method} cancelled by the caller before it was sent`, { method });
     o.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await rpc.request(method, params, { id, timeoutMs: o.timeoutMs });

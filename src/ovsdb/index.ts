@@ -8,3 +8,5 @@ export * from './client.js';
 export * from './replica.js';
 export * from './diff.js';
 export * from './codegen.js';
+export * from './vswitch.js';
+export * from './unixctl.js';

@@ -110,6 +110,15 @@ export class JsonRpcConnection {
     });
   }
 
+  /** Stops waiting for a reply to `id`, rejecting its promise with `err` (a late reply is ignored). */
+  abandon(id: RpcId, err: Error): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (p.timer) clearTimeout(p.timer);
+    p.reject(err);
+  }
+
   notify(method: string, params: Json[]): void {
     if (!this.closed) this.write({ method, params, id: null });
   }

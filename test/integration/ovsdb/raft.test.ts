@@ -1,0 +1,82 @@
+import test from 'ava';
+import { Lab } from '../../../src/lab/index.js';
+import { createRaftCluster } from '../../../src/lab/raft.js';
+import { OvsdbClient, OvsdbError, Replica, insert, mutate, mutation, namedUuid, select } from '../../../src/ovsdb/index.js';
+
+const DB = 'Open_vSwitch';
+
+test('3-member Raft: kill the leader during writes; no acknowledged write lost, client and replica continue on the new leader', async (t) => {
+  const lab = await Lab.create();
+  let client: OvsdbClient | undefined;
+  try {
+    const cluster = await createRaftCluster(lab, { size: 3 });
+    const leader0 = await cluster.leaderIndex();
+    t.not(leader0, undefined);
+    client = await OvsdbClient.connect(cluster.remotes, { database: DB, backoffMinMs: 20, backoffMaxMs: 300, probeIntervalMs: 1000 });
+    const c = client;
+    t.is(c.currentRemote, cluster.members[leader0 as number].remote, 'leader-only: connected to the leader');
+    t.true(c.serverInfo?.leader);
+    t.is(c.serverInfo?.model, 'clustered');
+    await c.transact(DB, [insert('Open_vSwitch', {})] as const);
+    const replica = await Replica.start(c, { database: DB, tables: { Bridge: ['name'] } });
+    const acked = new Set<string>();
+    let retries = 0;
+    const write = async (name: string): Promise<void> => {
+      for (;;) {
+        try {
+          await c.transact(DB, [insert('Bridge', { name }, 'b'), mutate('Open_vSwitch', [], [mutation('bridges', 'insert', [namedUuid('b')])])] as const, { timeoutMs: 5000 });
+          acked.add(name);
+          return;
+        } catch (e) {
+          // A retry of a write whose first attempt did commit hits the unique name index: it is there.
+          if (e instanceof OvsdbError && e.error === 'constraint violation') {
+            acked.add(name);
+            return;
+          }
+          retries++;
+          if (retries > 500) throw e;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    };
+    // Four writers stream concurrently; the leader is SIGKILLed while writes are in flight.
+    let inFlightAtKill = 0;
+    let inFlight = 0;
+    const writer = async (w: number): Promise<void> => {
+      for (let i = 0; i < 20; i++) {
+        inFlight++;
+        try {
+          await write(`b${w}-${i}`);
+        } finally {
+          inFlight--;
+        }
+      }
+    };
+    const killer = (async () => {
+      while (acked.size < 20) await new Promise((r) => setTimeout(r, 2));
+      inFlightAtKill = inFlight;
+      await cluster.kill(leader0 as number);
+    })();
+    await Promise.all([writer(0), writer(1), writer(2), writer(3), killer]);
+    t.true(inFlightAtKill > 0, 'writes were in flight when the leader died');
+    t.is(acked.size, 80);
+    const leader1 = await cluster.waitForLeader();
+    t.not(leader1, leader0);
+    t.is(c.currentRemote, cluster.members[leader1].remote, 'client follows the new leader');
+    const [sel] = await c.transact(DB, [select('Bridge', [], ['name'])] as const);
+    const names = new Set(sel.rows.map((r) => String(r.name)));
+    for (const n of acked) t.true(names.has(n), `acknowledged write ${n} lost`);
+    await replica.waitFor((r) => r.size('Bridge') === names.size, 10_000);
+    t.deepEqual(replica.rows('Bridge').map((b) => String(b.name)).sort(), [...names].sort());
+    t.log(`retries during failover: ${retries}`);
+    // The old leader rejoins as a follower; the client stays on the leader.
+    await cluster.start(leader0 as number);
+    await cluster.waitForLeader();
+    await c.transact(DB, [insert('Bridge', { name: 'after' }, 'b'), mutate('Open_vSwitch', [], [mutation('bridges', 'insert', [namedUuid('b')])])] as const);
+    await replica.waitFor((r) => r.find('Bridge', (b) => b.name === 'after') !== undefined, 5000);
+    await replica.stop();
+  } finally {
+    client?.close();
+    await lab.dispose();
+  }
+});
