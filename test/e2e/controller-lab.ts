@@ -88,7 +88,7 @@ export class ControllerLab {
     const c = await this.lab.addContainer(name, kind);
     const mac = `02:00:00:${pod.toString(16).padStart(2, '0')}:${(this.members.length + 1).toString(16).padStart(2, '0')}:01`;
     await this.store(h.name).allocate({ pod, container: { id: name }, ip, mac, host: h.name, portName: `v${name}`.slice(0, 15) });
-    await this.lab.plug(c, h, { ip: `${ip}/24`, mac, bridge: 'br-int' });
+    await this.lab.plug(c, h, { ip: `${ip}/24`, mac, bridge: 'br-int', mtu: this.store(h.name).effectiveMtu(pod) });
     const m = { c, host: h, pod, ip, mac };
     this.members.push(m);
     return m;
