@@ -213,9 +213,19 @@ export function readTlvs8<T>(r: Reader, what: string, decode: (type: number, bod
   return out;
 }
 
+/** Deepest nesting of action lists (ct(exec(...)), clone(...)) accepted when decoding; keeps the stack bounded. */
+export const MAX_ACTION_NESTING = 16;
+let nesting = 0;
+
 /** Decodes actions until the reader's window is used up. Each action's length must be a multiple of 8. */
 export function decodeActions(r: Reader): Action[] {
-  return readTlvs8(r, 'action', decodeAction);
+  if (nesting >= MAX_ACTION_NESTING) r.fail(`actions nested deeper than ${MAX_ACTION_NESTING} levels`);
+  nesting++;
+  try {
+    return readTlvs8(r, 'action', decodeAction);
+  } finally {
+    nesting--;
+  }
 }
 
 function decodeAction(type: number, r: Reader, at: number): Action {

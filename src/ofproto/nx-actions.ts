@@ -207,6 +207,7 @@ function writeLearnSpec(w: Writer, s: LearnSpec): void {
   }
   if (s.dst !== 'output') {
     const d = fieldDef(s.field);
+    checkBits(d, s.ofs, Math.min(s.nBits, 64));
     writeFieldHeader(w, d);
     w.u16(s.ofs);
   }
