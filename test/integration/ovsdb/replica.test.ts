@@ -23,10 +23,11 @@ async function addBridgeRow(c: OvsdbClient, name: string): Promise<Uuid> {
   return r.uuid;
 }
 
-test.serial('typed events for insert, update(old, new), delete; waitFor', async (t) => {
+for (const method of ['monitor_cond_since', 'monitor_cond', 'monitor'] as const) {
+  test.serial(`${method}: typed events for insert, update(old, new), delete; waitFor`, async (t) => {
   const c = await OvsdbClient.connect(`unix:${h.ovs.dbSock}`, { database: DB });
   try {
-    const r = await Replica.start(c, { database: DB, tables: { Bridge: ['name', 'external_ids', 'protocols', 'fail_mode'] } });
+    const r = await Replica.start(c, { database: DB, method, tables: { Bridge: ['name', 'external_ids', 'protocols', 'fail_mode'] } });
     t.truthy(r.find('Bridge', (b) => b.name === 'br-phy'));
     const seen: string[] = [];
     r.onInsert('Bridge', (b) => seen.push(`+${String(b.name)}`));
@@ -55,6 +56,7 @@ test.serial('typed events for insert, update(old, new), delete; waitFor', async 
     c.close();
   }
 });
+}
 
 test.serial('1,000 concurrent transactions from two replicas with conflicting waits converge', async (t) => {
   const c1 = await OvsdbClient.connect(`unix:${h.ovs.dbSock}`, { database: DB });
