@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_ROOT, isLabName, runIdOf } from './names.js';
-import { NETNS_DIR } from './netns.js';
+import { NETNS_DIR, delNetnsSync } from './netns.js';
 
 /*
  * Synchronous teardown of one lab run, usable from `dispose()`, from a process-exit handler
@@ -111,10 +111,9 @@ export function cleanupRunSync(runId: string): void {
     .reverse();
   for (const m of mounts) spawnSync('umount', ['-l', m]);
   // 4. Namespaces named after the run (their links go with them).
-  // TODO(issue 5): delete namespaces through loris's netlink code.
   if (existsSync(NETNS_DIR)) {
     for (const ns of readdirSync(NETNS_DIR)) {
-      if (runIdOf(ns) === runId) spawnSync('ip', ['netns', 'del', ns]);
+      if (runIdOf(ns) === runId) delNetnsSync(ns);
     }
   }
   rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { cleanupRunSync, sweepStaleRuns } from './cleanup.js';
 import { LabDockerEngine } from './docker.js';
 import { run, sh } from './exec.js';
 import { LAB_ROOT, newRunId } from './names.js';
-import { addNetns, addVethPair, inNetns } from './netns.js';
+import { addNetns, addVethPair, attachIn, inNetns, withRtnl } from './netns.js';
 import { appctl, ofctl, ovsPaths, startOvsdbServer, startVswitchd, vsctl, type OvsPaths } from './ovs.js';
 
 export interface LabOptions {
@@ -91,10 +91,8 @@ export class Lab {
 
   private ensureFabric(): Promise<void> {
     this.fabricReady ??= (async () => {
-      // TODO(issue 5): through loris's netlink code.
       await addNetns(this.fabricNetns);
-      await sh(['ip', '-n', this.fabricNetns, 'link', 'add', 'fab0', 'type', 'bridge']);
-      await sh(['ip', '-n', this.fabricNetns, 'link', 'set', 'fab0', 'up']);
+      await withRtnl(this.fabricNetns, (r) => r.createLink({ name: 'fab0', kind: 'bridge', up: true }));
     })();
     return this.fabricReady;
   }
@@ -114,11 +112,14 @@ export class Lab {
     // Underlay: veth ul0 (host) <-> <name> (fabric bridge). The underlay IP sits on br-phy's internal port,
     // which the userspace datapath needs for tunnels.
     await addVethPair({ ns: this.fabricNetns, name }, { ns: netns, name: 'ul0' });
-    await sh(['ip', '-n', this.fabricNetns, 'link', 'set', name, 'master', 'fab0', 'up']);
-    await sh(['ip', '-n', netns, 'link', 'set', 'ul0', 'up']);
+    await withRtnl(this.fabricNetns, async (r) => r.setLink(name, { master: (await r.link('fab0')).index, up: true }));
+    await withRtnl(netns, (r) => r.setUp('ul0'));
     await vsctl(host.ovs, ['add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', 'ul0']);
-    await sh(['ip', '-n', netns, 'addr', 'add', `${host.underlayIp}/24`, 'dev', 'br-phy']);
-    await sh(['ip', '-n', netns, 'link', 'set', 'br-phy', 'up']);
+    await withRtnl(netns, async (r) => {
+      const brPhy = (await r.link('br-phy')).index;
+      await r.addAddress(brPhy, `${host.underlayIp}/24`);
+      await r.setUp(brPhy);
+    });
     return host;
   }
 
@@ -195,21 +196,15 @@ export class Lab {
   /**
    * Lab-side plumbing of a container into a host's bridge (veth, eth1 inside, OVS port).
    * Used by the foundation tests only; the product does this in `loris connect`.
-   * TODO(issue 5, issue 8): replaced by loris's own attach over netlink and OVSDB.
+   * The links go through loris's own `attach` (issue 5); TODO(issue 8): the OVS port through loris's OVSDB client.
    */
   async plug(c: LabContainer, h: LabHost, o: PlugOptions = {}): Promise<{ hostIf: string; ofport: number }> {
     const bridge = o.bridge ?? 'br-int';
     const ifname = o.ifname ?? 'eth1';
     const hostIf = `v${c.name}`.slice(0, 15);
     this.plugCount++;
-    const peerNs = c.kind === 'netns' ? c.netns : { pid: c.pid };
-    await addVethPair({ ns: h.netns, name: hostIf }, { ns: peerNs, name: ifname });
-    const inC = (args: string[]): string[] => (c.kind === 'netns' ? ['ip', '-n', c.netns, ...args] : ['nsenter', '-t', String(c.pid), '-n', 'ip', ...args]);
-    if (o.mac) await sh(inC(['link', 'set', ifname, 'address', o.mac]));
-    if (o.mtu) await sh(inC(['link', 'set', ifname, 'mtu', String(o.mtu)]));
-    if (o.ip) await sh(inC(['addr', 'add', o.ip, 'dev', ifname]));
-    await sh(inC(['link', 'set', ifname, 'up']));
-    await sh(['ip', '-n', h.netns, 'link', 'set', hostIf, 'up']);
+    // loris's own attach: peer born in the container as `ifname` with its MAC/MTU, address, both ends up.
+    await attachIn(h.netns, c.kind === 'netns' ? c.netns : { pid: c.pid }, { hostIfname: hostIf, ifname, mac: o.mac, mtu: o.mtu, addresses: o.ip ? [o.ip] : [] });
     await vsctl(h.ovs, ['add-port', bridge, hostIf, ...(o.ofport ? ['--', 'set', 'interface', hostIf, `ofport_request=${o.ofport}`] : [])]);
     const ofport = Number((await vsctl(h.ovs, ['get', 'interface', hostIf, 'ofport'])).trim());
     return { hostIf, ofport };
