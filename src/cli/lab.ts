@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabStateError } from '../api/errors.js';
 import { spawnSelf } from '../api/self.js';
@@ -25,7 +25,7 @@ export interface LabState {
   runId: string;
   pid: number;
   dir: string;
-  hosts: { name: string; netns: string; db: string; underlayIp: string; runDir: string }[];
+  hosts: { name: string; netns: string; db: string; underlayIp: string; runDir: string; storeFile: string }[];
 }
 
 export function labStatePath(runDir: string): string {
@@ -167,7 +167,7 @@ export async function serveLab(runDir: string, nHosts: number): Promise<void> {
   const state: LabState = { runId: lab.runId, pid: process.pid, dir: lab.dir, hosts: [] };
   try {
     const hosts = await Promise.all(Array.from({ length: nHosts }, (_, i) => lab.addHost(`h${i + 1}`)));
-    state.hosts = hosts.map((h) => ({ name: h.name, netns: h.netns, db: `unix:${h.ovs.dbSock}`, underlayIp: h.underlayIp, runDir: join(lab.dir, h.name, 'loris') }));
+    state.hosts = hosts.map((h) => ({ name: h.name, netns: h.netns, db: `unix:${h.ovs.dbSock}`, underlayIp: h.underlayIp, runDir: join(lab.dir, h.name, 'loris'), storeFile: join(h.ovs.dir, 'loris.db') }));
     mkdirSync(runDir, { recursive: true });
     writeFileSync(labStatePath(runDir), `${JSON.stringify(state, null, 2)}\n`);
     await new Promise<void>((resolve) => {
@@ -182,7 +182,7 @@ export async function serveLab(runDir: string, nHosts: number): Promise<void> {
 function describe(state: LabState): string[] {
   return [
     `lab ${state.runId} (owner pid ${state.pid}):`,
-    ...state.hosts.map((h) => `  ${h.name}: underlay ${h.underlayIp}; run loris there with:\n    ip netns exec ${h.netns} loris --db ${h.db} --run-dir ${h.runDir} <command>`),
+    ...state.hosts.map((h) => `  ${h.name}: underlay ${h.underlayIp}; run loris there with:\n    ip netns exec ${h.netns} loris --db ${h.db} --run-dir ${h.runDir} --store-file ${h.storeFile} <command>`),
   ];
 }
 
@@ -237,7 +237,9 @@ export async function runLab(ctx: CommandContext, action: string): Promise<void>
         return;
       }
       process.kill(s.pid, 'SIGTERM');
-      await waitUntil('the lab to go down', () => !existsSync(labStatePath(g.runDir)) && !pidAlive(s.pid), 30_000, 50);
+      // The lab's own signal handler tears it down and exits; the state file may outlive it.
+      await waitUntil('the lab to go down', () => !pidAlive(s.pid), 30_000, 50);
+      rmSync(labStatePath(g.runDir), { force: true });
       out.result({ changed: true, runId: s.runId }, [`lab ${s.runId} is down`]);
       return;
     }
