@@ -183,7 +183,14 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
   /** Encodes into the batch buffer; flushes at FLUSH_AT bytes or on the next turn of the event loop. */
   private write(msg: OfMessage, xid: number): void {
     if (this.closed) throw this.closeError ?? new NotConnectedError(`OpenFlow connection ${this.name}`);
-    encodeMessageInto(this.out, msg, xid);
+    const before = this.out.offset;
+    try {
+      encodeMessageInto(this.out, msg, xid);
+    } catch (e) {
+      // A message that cannot be encoded leaves nothing half-written in the batch.
+      this.out.offset = before;
+      throw e;
+    }
     if (this.out.offset >= FLUSH_AT) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -253,6 +260,7 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     const what = describe(msg);
     return new Promise<OfMessage | void>((resolve, reject) => {
       if (this.closed) return reject(this.closeError ?? new NotConnectedError(`OpenFlow connection ${this.name}`));
+      this.write(msg, xid); // throws (rejecting this promise) before anything is registered if msg cannot be encoded
       if (replyType) {
         const p: Pending = { kind: 'reply', what, replyType, resolve, reject };
         this.timeout(p, xid, o.timeoutMs ?? this.opts.requestTimeoutMs);
@@ -262,7 +270,6 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
         this.ackWaiting++;
         this.scheduleBarrier();
       }
-      this.write(msg, xid);
     });
   }
 
@@ -332,9 +339,9 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     let started = false;
     const start = (): void => {
       started = true;
+      this.write({ type: 'multipart_request', flags: 0, body }, xid);
       this.timeout(p, xid, o.timeoutMs ?? this.opts.requestTimeoutMs);
       this.pending.set(xid, p);
-      this.write({ type: 'multipart_request', flags: 0, body }, xid);
     };
     const resume = (): void => {
       if (this.paused && queue.length <= 16) {
@@ -387,12 +394,18 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     const inner: number[] = [];
     const errors: OfpError[] = [];
     try {
-      for (const m of msgs) {
-        const xid = m.xid ?? this.nextXid();
-        inner.push(xid);
-        this.pending.set(xid, { kind: 'collect', what: `${describe(m)} in bundle ${bundleId}`, errors });
-        this.write({ type: 'bundle_add', bundleId, flags, message: { ...m, xid } }, xid);
-        await this.backpressure();
+      try {
+        for (const m of msgs) {
+          const xid = m.xid ?? this.nextXid();
+          this.write({ type: 'bundle_add', bundleId, flags, message: { ...m, xid } }, xid);
+          inner.push(xid);
+          this.pending.set(xid, { kind: 'collect', what: `${describe(m)} in bundle ${bundleId}`, errors });
+          await this.backpressure();
+        }
+      } catch (e) {
+        // A message we could not encode (or a closed connection): nothing of the bundle is applied.
+        if (!this.closed) await ctl(OFPBCT.DISCARD_REQUEST).catch(() => undefined);
+        throw e;
       }
       try {
         await ctl(OFPBCT.COMMIT_REQUEST);

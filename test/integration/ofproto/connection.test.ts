@@ -10,6 +10,7 @@ import { Lab, type LabHost } from '../../../src/lab/index.js';
 import { waitUntil } from '../../../src/lab/exec.js';
 import { EchoTimeoutError, OfConnection, OfListener } from '../../../src/ofproto/connection.js';
 import { OfpError } from '../../../src/ofproto/error.js';
+import { LorisError } from '../../../src/errors.js';
 import type { PacketIn } from '../../../src/ofproto/packet-in.js';
 import type { PortStatus } from '../../../src/ofproto/port-status.js';
 import { flowMod, manyFlows } from './flows.js';
@@ -120,6 +121,21 @@ test.serial('bundles commit atomically; a failing bundle rejects with the inner 
     );
     t.is(e?.errName, 'OFPBAC_BAD_OUT_GROUP', 'the inner error, not OFPBFC_MSG_FAILED');
     t.deepEqual(await dump(), mid, 'table unchanged (ovs-ofctl dump-flows)');
+    await c.request(flowMod({ command: 'delete', tableId: 0xff }));
+  });
+});
+
+test.serial('a message that cannot be encoded rejects with a typed error, writes nothing, and a bundle holding one is discarded', async (t) => {
+  await withConn(async (c) => {
+    const bad = flowMod({ priority: 7, match: { ipv4Dst: '10.0.0.1' }, actions: [] }); // no ethType: prerequisite missing
+    const e = await t.throwsAsync(c.request(bad));
+    t.true(e instanceof LorisError && !(e instanceof OfpError), String(e));
+    await c.request(flowMod({ cookie: 0x61n, priority: 7, match: { inPort: 1 }, actions: [] }));
+    await t.throwsAsync(c.bundle([flowMod({ cookie: 0x62n, priority: 8, match: { inPort: 2 }, actions: [] }), bad]));
+    const flows = await dump();
+    t.is(flows.length, 1, flows.join('\n'));
+    t.regex(flows[0], /cookie=0x61/);
+    t.truthy(await c.echo(), 'the stream is still in sync');
     await c.request(flowMod({ command: 'delete', tableId: 0xff }));
   });
 });
