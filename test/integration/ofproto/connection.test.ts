@@ -11,6 +11,7 @@ import { waitUntil } from '../../../src/lab/exec.js';
 import { EchoTimeoutError, OfConnection, OfListener } from '../../../src/ofproto/connection.js';
 import { OfpError } from '../../../src/ofproto/error.js';
 import { LorisError } from '../../../src/errors.js';
+import type { FlowRemoved } from '../../../src/ofproto/flow-removed.js';
 import type { PacketIn } from '../../../src/ofproto/packet-in.js';
 import type { PortStatus } from '../../../src/ofproto/port-status.js';
 import { flowMod, manyFlows } from './flows.js';
@@ -200,6 +201,18 @@ test.serial('port-status on port add and delete', async (t) => {
     await lab.vsctl(h, ['del-port', 'br-int', 'pst0']);
     await waitUntil('port-status DELETE', () => seen.some((m) => m.reason === 1 && m.port.name === 'pst0'), 10_000);
     t.pass();
+  });
+});
+
+test.serial('flow-removed when a send_flow_rem flow times out', async (t) => {
+  await withConn(async (c) => {
+    await c.setAsync();
+    const got = new Promise<FlowRemoved>((res) => c.once('flow_removed', res));
+    await c.request(flowMod({ cookie: 0x71n, priority: 3, hardTimeout: 1, flags: 1, match: { inPort: 9 }, actions: [] }));
+    const fr = await got;
+    t.is(fr.cookie, 0x71n);
+    t.is(fr.reason, 1, 'OFPRR_HARD_TIMEOUT');
+    t.is(fr.match.inPort, 9);
   });
 });
 
