@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -342,7 +344,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
             return;
           } catch (e) {
             this.log.debug({ err: (e as Error).message }, 'connect failed; retrying');
-            await new Promise((r) => (this.reconnectTimer = setTimeout(r, this.backoff)));
+            await this.waitForSocket(this.backoff);
             this.backoff = Math.min(this.backoff * 2, this.o.reconnectMaxMs ?? 1000);
           }
         }
@@ -351,6 +353,28 @@ export class Controller extends EventEmitter<ControllerEvents> {
       }
     })();
     return this.connecting;
+  }
+
+  /** Waits `ms`, or less when the management socket (re)appears (ovs-vswitchd restarted): inotify on its directory. */
+  private waitForSocket(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let watcher: FSWatcher | undefined;
+      const done = (): void => {
+        clearTimeout(this.reconnectTimer);
+        watcher?.close();
+        resolve();
+      };
+      this.reconnectTimer = setTimeout(done, ms);
+      try {
+        const base = basename(this.mgmtSocket);
+        watcher = watch(dirname(this.mgmtSocket), (_event, file) => {
+          if (file === base) done();
+        });
+        watcher.on('error', () => undefined);
+      } catch {
+        /* no such directory yet: the timer alone */
+      }
+    });
   }
 
   private async connectOnce(): Promise<void> {
