@@ -107,6 +107,8 @@ export class Store extends EventEmitter<StoreEventMap> {
   private readonly view = new StoreView();
   private closed = false;
   private inflight = 0;
+  /** Pod UUID → addresses this store's in-flight dhcp allocations are trying. */
+  private readonly claims = new Map<string, Set<number>>();
   private keepAlive: NodeJS.Timeout | undefined;
 
   private readonly monitor: StoreMonitor;
@@ -399,7 +401,6 @@ export class Store extends EventEmitter<StoreEventMap> {
     const host = await this.requireHost(hostName);
     let pod = await this.ensurePod(podNumber);
     const excluded = new Set<number>();
-    let fresh: Set<string> | undefined;
     let randomizeMac = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const existing = this.view.endpointByContainer(containerId, ifname);
@@ -409,8 +410,10 @@ export class Store extends EventEmitter<StoreEventMap> {
       let prefixLen: number;
       if (dhcp) {
         if (!subnet) throw new NoSubnetError(podNumber);
-        const found = lowestFree(subnet, (x) => excluded.has(x) || fresh?.has(formatIpv4(x)) === true || this.view.endpointByIp(pod.uuid, formatIpv4(x)) !== undefined);
-        if (found === undefined) throw new SubnetExhaustedError(podNumber, pod.subnet ?? '', fresh?.size ?? this.view.podEndpoints(pod.uuid).length);
+        const claimed = this.claims.get(pod.uuid);
+        const used = this.view.podAddresses(pod.uuid);
+        const found = lowestFree(subnet, (x) => used?.has(x) === true || excluded.has(x) || claimed?.has(x) === true);
+        if (found === undefined) throw new SubnetExhaustedError(podNumber, pod.subnet ?? '', this.view.podEndpoints(pod.uuid).length);
         ip = found;
         prefixLen = subnet.prefixLen;
       } else {
@@ -436,21 +439,22 @@ export class Store extends EventEmitter<StoreEventMap> {
         assignment: dhcp ? 'dhcp' : 'static',
         external_ids: toStrMap(req.externalIds),
       };
-      // After a conflict, read the pod's addresses in the same round trip (the replica may lag).
-      const ops: Operation[] = fresh ? [select(T_ENDPOINT, [eq('pod', new Uuid(pod.uuid))], ['ip']), insert(T_ENDPOINT, row)] : [insert(T_ENDPOINT, row)];
-      const out = await this.retrying('allocate', () => this.txn(ops));
+      const ops: Operation[] = [insert(T_ENDPOINT, row)];
+      const out = await this.claimWhile(pod.uuid, dhcp ? ip : undefined, () => this.retrying('allocate', () => this.txn(ops)));
       if (out.ok) {
-        const uuid = uuidOf(decodedUuid(out.results[ops.length - 1]));
+        const uuid = uuidOf(decodedUuid(out.results[0]));
         // Read-your-writes: the monitor update normally arrives before the reply.
         await this.waitFor(() => this.view.endpoints.has(uuid), 10_000, `endpoint ${uuid} in the replica`).catch(() => undefined);
         return this.view.endpoints.get(uuid) ?? endpointOf(uuid, row as Row, () => podNumber, () => host.name);
       }
       const conflict = parseIndexConflict(out.error.details);
-      if (fresh && out.results[0]) fresh = new Set((out.results[0] as SelectResult).rows.map((r) => str(r.ip)));
       if (isIndex(conflict, T_ENDPOINT, ['pod', 'ip'])) {
         if (!dhcp) throw new IpTakenError(formatIpv4(ip), podNumber, await this.holder(conflict));
+        // The row that beat us is committed and on its way to our monitor: wait for it (briefly)
+        // rather than re-reading the pod, so the next candidate comes from an up-to-date view.
         excluded.add(ip);
-        fresh ??= new Set();
+        const winner = conflict?.existing;
+        if (winner) await this.waitFor(() => this.view.endpoints.has(winner), 500, 'the conflicting endpoint').catch(() => undefined);
       } else if (isIndex(conflict, T_ENDPOINT, ['pod', 'mac'])) {
         if (wantMac) throw new MacTakenError(mac, podNumber, await this.holder(conflict));
         randomizeMac = true;
@@ -464,6 +468,23 @@ export class Store extends EventEmitter<StoreEventMap> {
       } else throw out.error;
     }
     throw new StoreContentionError(`allocating an address in pod ${podNumber}`, MAX_ATTEMPTS);
+  }
+
+  /**
+   * Marks `ip` as taken by an allocation of this store still in flight, so this store's concurrent dhcp
+   * allocations pick different addresses instead of racing each other for the same one.
+   */
+  private async claimWhile<T>(podUuid: string, ip: number | undefined, step: () => Promise<T>): Promise<T> {
+    if (ip === undefined) return step();
+    let set = this.claims.get(podUuid);
+    if (!set) this.claims.set(podUuid, (set = new Set()));
+    set.add(ip);
+    try {
+      return await step();
+    } finally {
+      set.delete(ip);
+      if (set.size === 0) this.claims.delete(podUuid);
+    }
   }
 
   /** An existing endpoint of the container interface, if the request agrees with it. */

@@ -1,4 +1,5 @@
 import type { Row } from '../ovsdb/index.js';
+import { parseIpv4 } from './ipam.js';
 import { clusterOf, endpointOf, hostOf, podOf, T_CLUSTER, T_ENDPOINT, T_HOST, T_POD } from './rows.js';
 import type { ClusterConfig, Endpoint, Host, Pod, StoreEvent, StoreEventMap } from './types.js';
 
@@ -23,6 +24,8 @@ export class StoreView {
   private readonly byPodIp = new Map<string, Endpoint>();
   private readonly byPodMac = new Map<string, Endpoint>();
   private readonly byContainer = new Map<string, Endpoint>();
+  /** Pod UUID → its endpoints' IPv4 addresses as numbers (what lowest-free allocation scans). */
+  private readonly podIps = new Map<string, Set<number>>();
   /** Pod UUID → its endpoints' UUIDs. */
   private readonly podMembers = new Map<string, Set<string>>();
   private readonly rawEndpoints = new Map<string, Row>();
@@ -45,6 +48,10 @@ export class StoreView {
 
   endpointByContainer(containerId: string, ifname: string): Endpoint | undefined {
     return this.byContainer.get(containerKey(containerId, ifname));
+  }
+
+  podAddresses(podUuid: string): ReadonlySet<number> | undefined {
+    return this.podIps.get(podUuid);
   }
 
   podEndpoints(podUuid: string): Endpoint[] {
@@ -99,11 +106,6 @@ export class StoreView {
     }
   }
 
-  clear(): void {
-    this.cluster = undefined;
-    for (const m of [this.pods, this.hosts, this.endpoints, this.podByNumber, this.hostByName, this.byPodIp, this.byPodMac, this.byContainer, this.podMembers, this.rawEndpoints]) m.clear();
-  }
-
   private resolve(uuid: string, row: Row): Endpoint {
     return endpointOf(
       uuid,
@@ -135,6 +137,12 @@ export class StoreView {
     let s = this.podMembers.get(e.podUuid);
     if (!s) this.podMembers.set(e.podUuid, (s = new Set()));
     s.add(e.uuid);
+    const ip = ipNumber(e.ip);
+    if (ip !== undefined) {
+      let ips = this.podIps.get(e.podUuid);
+      if (!ips) this.podIps.set(e.podUuid, (ips = new Set()));
+      ips.add(ip);
+    }
   }
 
   private unindex(e: Endpoint): void {
@@ -148,6 +156,21 @@ export class StoreView {
     const s = this.podMembers.get(e.podUuid);
     s?.delete(e.uuid);
     if (s?.size === 0) this.podMembers.delete(e.podUuid);
+    const ip = ipNumber(e.ip);
+    const ips = this.podIps.get(e.podUuid);
+    if (ip !== undefined && ips && this.byPodIp.get(podIpKey(e.podUuid, e.ip)) === undefined) {
+      ips.delete(ip);
+      if (ips.size === 0) this.podIps.delete(e.podUuid);
+    }
+  }
+}
+
+/** The address as a number, or undefined for text that isn't a dotted quad (a row written by another tool). */
+function ipNumber(ip: string): number | undefined {
+  try {
+    return parseIpv4(ip);
+  } catch {
+    return undefined;
   }
 }
 
