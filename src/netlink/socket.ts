@@ -49,7 +49,11 @@ export class RtnlSocket {
     this.raw.unref();
     this.raw.on('message', (buf) => this.receive(buf));
     this.raw.on('truncatedMessage', () => this.fail(new NetlinkSocketError(`${label}: receive`, new Error('truncated datagram'))));
-    this.raw.on('error', (e) => this.fail(new NetlinkSocketError(`${label}: socket`, e)));
+    this.raw.on('error', (e) => {
+      // A subscriber that fell behind: the kernel dropped notifications (ENOBUFS) but the socket still works.
+      if (this.listening && e.code === 'ENOBUFS') this.onError?.(new NetlinkSocketError(`${label}: events`, new Error('receive buffer overrun (ENOBUFS), notifications were lost; list again')));
+      else this.fail(new NetlinkSocketError(`${label}: socket`, e));
+    });
   }
 
   get isClosed(): boolean {

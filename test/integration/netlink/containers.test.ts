@@ -4,7 +4,7 @@ import { Lab, type LabContainer, type LabDockerEngine } from '../../../src/lab/i
 import { run, waitUntil } from '../../../src/lab/exec.js';
 import {
   attach, detach, dockerSocket, hostIfnameFor, openRtnl, resolveContainer, ContainerNotFoundError, ContainerNotRunningError,
-  type ResolvedContainer, type Rtnl,
+  type LinkEvent, type ResolvedContainer, type Rtnl,
 } from '../../../src/netlink/index.js';
 import { ipLink, ipVeths } from './observe.js';
 
@@ -129,4 +129,24 @@ test.serial('a container that exits during attach: ContainerNotRunningError nami
   }
   t.is(await ipLink(hostNs.netns, hostIfname), undefined, 'host end removed');
   t.deepEqual(await ipVeths(hostNs.netns), []);
+});
+
+test.serial('link events tell the host that a container died: its veth end is deleted', async (t) => {
+  const c = await docker('d1');
+  const r = await resolveContainer(c.id, { dockerHost });
+  const hostIfname = hostIfnameFor(c.id, 'pod-d');
+  const events: LinkEvent[] = [];
+  const w = host.watchLinks((e) => events.push(e));
+  try {
+    await attach({ netns: r.netns, host, hostIfname, stillRunning: r.stillRunning });
+    r.close(); // our handle would keep the namespace (and the veth) alive
+    await waitUntil('new event', () => events.some((e) => e.type === 'new' && e.link.name === hostIfname), 5000);
+    await engine.docker(['kill', c.id]);
+    const del = await waitUntil('del event', () => events.find((e) => e.type === 'del' && e.link.name === hostIfname), 10_000);
+    t.is(del.link.kind, 'veth');
+    t.is(await ipLink(hostNs.netns, hostIfname), undefined);
+  } finally {
+    w.close();
+    r.close();
+  }
 });
