@@ -166,12 +166,12 @@ export async function createRaftCluster(lab: Lab, o: { size?: number; schema?: s
   return cluster;
 }
 
-/** A standalone ovsdb-server on 127.0.0.1 with a fresh database of `schema`; extra `--remote`s allowed. */
-export async function startLoopbackOvsdb(lab: Lab, o: { schema?: string; remotes?: string[] } = {}): Promise<RaftMember & { pid: number }> {
+/** A standalone ovsdb-server on 127.0.0.1 (ptcp) with a fresh database of `schema`; extra `--remote`s and arguments allowed. */
+export async function startLoopbackOvsdb(lab: Lab, o: { schema?: string; remotes?: string[]; args?: string[] } = {}): Promise<RaftMember & { pid: number }> {
   const [port] = await freePorts(1);
   const m = member(lab, `standalone${++clusterSeq}`, 0, port, 0);
   await sh(['ovsdb-tool', 'create', m.db, o.schema ?? VSWITCH_SCHEMA]);
-  const pid = startServer(m, (o.remotes ?? []).map((r) => `--remote=${r}`));
+  const pid = startServer(m, [...(o.remotes ?? []).map((r) => `--remote=${r}`), ...(o.args ?? [])]);
   await waitStarted(m, pid);
   return { ...m, pid };
 }
