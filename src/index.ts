@@ -2,3 +2,4 @@ export * from './errors.js';
 export * as lab from './lab/index.js';
 export * as store from './store/index.js';
 export * as ofproto from './ofproto/index.js';
+export * as ovsdb from './ovsdb/index.js';
