@@ -4,6 +4,7 @@ import { NlWriter } from './bytes.js';
 import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST } from './constants.js';
 import { NetlinkError, NetlinkSocketError } from './errors.js';
 import { decodeError, decodeMessages, encodeMessage, type NlMessage } from './message.js';
+import { enableExtAck, nextFreeFd } from './sockopt.js';
 
 interface Pending {
   readonly op: string;
@@ -41,11 +42,15 @@ export class RtnlSocket {
   onNotification: ((m: NlMessage) => void) | undefined;
   onError: ((e: Error) => void) | undefined;
   readonly label: string;
+  /** Whether the kernel adds its error text to refusals (NETLINK_EXT_ACK could be set). */
+  readonly extAck: boolean;
 
   /** Creates the socket in the calling thread's current namespace (call inside `withNetns` to target another). */
   constructor(label: string) {
     this.label = label;
+    const predicted = nextFreeFd();
     this.raw = new RawNetlinkSocket(NETLINK_ROUTE, SOCKET_OPTIONS);
+    this.extAck = enableExtAck(this.raw.address().port, predicted);
     this.raw.unref();
     this.raw.on('message', (buf) => this.receive(buf));
     this.raw.on('truncatedMessage', () => this.fail(new NetlinkSocketError(`${label}: receive`, new Error('truncated datagram'))));

@@ -4,6 +4,8 @@ import { run, sh, waitUntil } from '../../../src/lab/exec.js';
 import { InvalidArgumentError, NotConnectedError } from '../../../src/errors.js';
 import { createNamedNetns, deleteNamedNetns, openNetns, openRtnl, NetlinkError, NetnsError, type Rtnl, type LinkEvent, type Netns } from '../../../src/netlink/index.js';
 import { ipAddrs, ipLink, ipLinks, ipRoutes } from './observe.js';
+import { RawNetlinkSocket } from 'netlink';
+import { enableExtAck } from '../../../src/netlink/sockopt.js';
 
 // Two bare namespaces from the lab: `a` plays the host, `b` the container.
 let lab: Lab;
@@ -150,6 +152,8 @@ test.serial('kernel errors are typed NetlinkErrors with readable messages: EEXIS
   const mtu = await t.throwsAsync(ra.setMtu('v0', 100_000), { instanceOf: NetlinkError });
   t.like(mtu, { errnoName: 'EINVAL', code: 'LORIS_NETLINK_EINVAL' });
   t.regex(mtu!.message, /mtu 100000.*MTU outside the device range/);
+  t.is(mtu!.extMsg, 'mtu greater than device maximum', 'the kernel\'s extended-ACK text is carried');
+  t.regex(mtu!.message, /EINVAL: mtu greater than device maximum; /);
   const i = (await ra.link('v0')).index;
   const mc = await t.throwsAsync(ra.addAddress(i, 'ff02::5/64'), { instanceOf: NetlinkError });
   t.like(mc, { errnoName: 'EADDRNOTAVAIL', code: 'LORIS_NETLINK_EADDRNOTAVAIL' });
@@ -203,4 +207,14 @@ test.serial('named namespaces: created and deleted natively, as ip netns sees th
   }
   t.false((await sh(['ip', 'netns', 'list'])).includes(name));
   t.false(deleteNamedNetns(name));
+});
+
+test.serial('extended ACKs: the socket fd is found by port id even when the predicted fd is wrong', (t) => {
+  const raw = new RawNetlinkSocket(0, { recvBufferSize: 0, sendBufferSize: 0 });
+  try {
+    t.true(enableExtAck(raw.address().port, 0), 'fd 0 is not our socket: found through /proc');
+    t.false(enableExtAck(0x7ffffff0, 0), 'no such port: reported, not thrown');
+  } finally {
+    raw.close();
+  }
 });
