@@ -4,6 +4,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** The argv (node, its flags, the entry point) that runs this same `loris` CLI, plus `args`. */
+export function selfArgv(args: readonly string[]): string[] {
+  return [process.execPath, ...cliArgv(), ...args];
+}
+
 /** Node arguments that run the CLI entry point next to this module (`.ts` through tsx in a checkout, `.js` in dist). */
 function cliArgv(): string[] {
   if (!import.meta.url.endsWith('.ts')) return [...process.execArgv, fileURLToPath(new URL('../cli/main.js', import.meta.url))];
@@ -19,7 +24,8 @@ function cliArgv(): string[] {
 export function spawnSelf(args: readonly string[], logFile: string, onExit?: (code: number | null) => void): number {
   const fd = openSync(logFile, 'a');
   try {
-    const child = spawn(process.execPath, [...cliArgv(), ...args], { detached: true, stdio: ['ignore', fd, fd] });
+    const [node, ...rest] = selfArgv(args);
+    const child = spawn(node, rest, { detached: true, stdio: ['ignore', fd, fd] });
     if (onExit) child.on('exit', onExit);
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath}`);
