@@ -56,7 +56,7 @@ export interface ControllerOptions {
   dhcp?: DhcpServerIdentity | false;
   /** DHCP lease time in seconds (default 3600). */
   leaseTime?: number;
-  /** Answer ARP in the switch (default false: see docs/controller.md). */
+  /** Answer ARP for known addresses in the switch (default true); false floods ARP within the pod instead. */
   arpResponder?: boolean;
   logger?: Logger;
   /** Registry for the controller's metrics (default: a new one, see `metrics.registry`). */
@@ -147,7 +147,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   metricsPort: number | undefined;
 
   private get state(): PipelineState {
-    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? false };
+    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? true };
   }
 
   /** Creates/fixes the bridge and tunnels, connects, reconciles. Resolves once the flow table is in sync. */

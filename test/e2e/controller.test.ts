@@ -82,12 +82,12 @@ test.serial('GRE: switching the cluster tunnel type re-plumbs every host; the ma
 const member = (name: string): Member => cl.member(name);
 const inC = (m: Member, argv: string[]): Promise<string> => lab.execIn(m.c, argv);
 
-/** An Ethernet ARP request (broadcast) from `src` for `dst`'s address, optionally 802.1Q-tagged, as hex. */
-function arpRequest(src: Member, dst: Member, vlan: number | undefined): string {
+/** An Ethernet ARP request (broadcast) from `src` for address `target`, optionally 802.1Q-tagged, as hex. */
+function arpRequest(src: Member, target: string, vlan: number | undefined): string {
   const mac = (m: string): string => m.replace(/:/g, '');
   const ip = (a: string): string => a.split('.').map((x) => Number(x).toString(16).padStart(2, '0')).join('');
   const tag = vlan === undefined ? '' : `8100${vlan.toString(16).padStart(4, '0')}`;
-  return `ffffffffffff${mac(src.mac)}${tag}08060001080006040001${mac(src.mac)}${ip(src.ip)}000000000000${ip(dst.ip)}`;
+  return `ffffffffffff${mac(src.mac)}${tag}08060001080006040001${mac(src.mac)}${ip(src.ip)}000000000000${ip(target)}`;
 }
 
 /** Sends a raw frame 3 times from `from`'s eth1 and counts how many frames from `from`'s MAC `to` captures on its eth1. */
@@ -127,10 +127,13 @@ test.serial('spoofing: forged source MAC, source IP, ARP sender and 802.1Q tags 
   const arpOk = await run(lab.inContainer(a1.c, ['busybox', 'arping', '-c', '1', '-w', '2', '-I', 'eth1', '-s', a1.ip, a2.ip]));
   t.is(arpOk.code, 0, arpOk.stdout);
   // 802.1Q (this kernel has no 8021q module, so frames are crafted): a well-formed ARP request from a1's own MAC
-  // and IP reaches a2 untagged, and nothing of it arrives when it carries a VLAN tag.
-  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2, undefined)), 3);
-  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2, 10)), 0, 'tagged frames must not pass');
-  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2, 0)), 0, 'priority-tagged frames must not pass');
+  // and IP for an address nobody has (so the switch floods it instead of answering) reaches a2 untagged, and
+  // nothing of it arrives when it carries a VLAN tag.
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, '10.1.0.200', undefined)), 3);
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, '10.1.0.200', 10)), 0, 'tagged frames must not pass');
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, '10.1.0.200', 0)), 0, 'priority-tagged frames must not pass');
+  // The ARP responder: a request for a2's address is answered by the switch and never reaches a2.
+  t.is(await framesSeenBy(a2, a1, arpRequest(a1, a2.ip, undefined)), 0, 'answered in the switch');
   // OVS's own trace agrees: a tagged frame from a1's port is dropped in port security.
   const c1 = controllers.get('h1') as Controller;
   const port = c1.portNumber(`va1`);

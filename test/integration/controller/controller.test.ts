@@ -68,7 +68,7 @@ async function inSync(): Promise<boolean> {
     if (p !== undefined) tunnels.set(h, p);
   }
   const eps = store.endpoints().map((e) => ({ id: e.uuid, pod: e.pod, host: e.host, mac: e.mac, ip: e.ip, ...(e.host === 'h1' && ports.has(e.portName) ? { ofport: ports.get(e.portName) } : {}) }));
-  const state = { host: 'h1', endpoints: eps, tunnels, dhcp: { ip: '169.254.169.254', mac: '0a:58:a9:fe:a9:fe' }, arpResponder: false };
+  const state = { host: 'h1', endpoints: eps, tunnels, dhcp: { ip: '169.254.169.254', mac: '0a:58:a9:fe:a9:fe' }, arpResponder: true };
   const r = reconcile(await dump(), desiredFlows(state, buildIndex('h1', eps)), { owned: isLorisCookie });
   return r.mods.length === 0;
 }

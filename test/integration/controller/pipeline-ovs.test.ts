@@ -29,7 +29,7 @@ const eps: PipelineEndpoint[] = Array.from({ length: 60 }, (_, i) => ({
   id: `ep${i}`, pod: 1 + (i % 4), host: ['h1', 'h2', 'h3'][i % 3], mac: `02:00:00:00:01:${i.toString(16).padStart(2, '0')}`,
   ip: `10.0.0.${i + 1}`, ...(i % 3 === 0 ? { ofport: 100 + i } : {}),
 }));
-const state: PipelineState = { host: 'h1', arpResponder: false, endpoints: eps, tunnels: new Map([['h2', 10], ['h3', 11]]), dhcp: { ip: '169.254.169.254', mac: '0a:58:a9:fe:a9:fe' } };
+const state: PipelineState = { host: 'h1', endpoints: eps, tunnels: new Map([['h2', 10], ['h3', 11]]), dhcp: { ip: '169.254.169.254', mac: '0a:58:a9:fe:a9:fe' } };
 
 test.serial('OVS accepts the whole pipeline in one atomic bundle, and a dump reconciles to nothing', async (t) => {
   const conn = await OfConnection.connect(`unix:${lab.mgmtSocket(h1, 'br-int')}`);
@@ -45,7 +45,7 @@ test.serial('OVS accepts the whole pipeline in one atomic bundle, and a dump rec
     // Remove an endpoint: only its flows go; the rest keep their counters (not re-added).
     const fewer = desiredFlows({ ...state, endpoints: eps.filter((e) => e.id !== 'ep3') });
     const r2 = reconcile(installed, fewer, { owned: isLorisCookie });
-    t.is(r2.stats.deleted, 5);
+    t.is(r2.stats.deleted, 6, 'T0, 3×T1, T2 ARP responder, T3');
     t.is(r2.stats.added + r2.stats.modified, 2, 'the two flood flows of its pod change');
     await conn.bundle(r2.mods, { atomic: true });
     t.is(reconcile(await dump(conn), fewer, { owned: isLorisCookie }).mods.length, 0);
