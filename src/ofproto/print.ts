@@ -127,8 +127,9 @@ function vlanText(m: Match): string | undefined {
     tci |= (isMasked(vid) ? vid.value : vid) & 0x1fff;
     mask |= (isMasked(vid) ? vid.mask : 0x1fff) & 0x1fff;
   }
-  if (m.vlanPcp !== undefined) {
-    tci |= (m.vlanPcp & 7) << 13;
+  const pcp = m.vlanPcp;
+  if (pcp !== undefined) {
+    tci |= ((isMasked(pcp) ? pcp.value : pcp) & 7) << 13;
     mask |= 0xe000;
   }
   if (mask === 0) return undefined;
