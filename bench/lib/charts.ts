@@ -9,7 +9,9 @@ import type { BenchResult } from './result.js';
 const FONT = 'Helvetica, Arial, sans-serif';
 const AHEAD = '#2e7d32';
 const BEHIND = '#c62828';
-const LABEL_AXIS = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } } as const;
+const LABEL_AXIS = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 600 } } as const;
+/** Longest bar label; vega without a canvas over-estimates text width, so labels are cut here, not by vega. */
+const LABEL_MAX = 64;
 
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -31,7 +33,7 @@ export function ratioChartSpec(bars: readonly RatioBar[]): TopLevelSpec {
   const lo = Math.min(0.5, ...ratios.map((r) => r / 1.5));
   const hi = Math.max(2, ...ratios.map((r) => r * 1.5));
   const values = bars.map((b) => ({
-    label: b.label,
+    label: b.label.length > LABEL_MAX ? `${b.label.slice(0, LABEL_MAX - 1)}…` : b.label,
     ratio: b.ratio,
     ahead: b.ratio >= 1 ? 'loris ahead' : 'loris behind',
     text: `${formatRatio(b.ratio)}×`,
