@@ -10,7 +10,7 @@ import type { FlowRemoved } from './flow-removed.js';
 import { OfFramer } from './framer.js';
 import { OFP_VERSION, OFPT } from './header.js';
 import { OFPMPF_MORE, type MultipartReplyBody, type MultipartRequestBody } from './multipart.js';
-import { decodeFrom, encodeMessageInto, replyTypeOf, type MessageOf, type OfMessage, type OfMessageType, type ReplyTo } from './message.js';
+import { decodeFrom, encodeBundleAddInto, encodeMessageInto, replyTypeOf, type MessageOf, type OfMessage, type OfMessageType, type ReplyTo } from './message.js';
 import type { PacketIn } from './packet-in.js';
 import type { PortStatus } from './port-status.js';
 import type { RoleReply } from './role.js';
@@ -181,11 +181,12 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
   // ---- writing -------------------------------------------------------------------------------
 
   /** Encodes into the batch buffer; flushes at FLUSH_AT bytes or on the next turn of the event loop. */
-  private write(msg: OfMessage, xid: number): void {
+  private write(msg: OfMessage, xid: number, bundle?: { bundleId: number; flags: number }): void {
     if (this.closed) throw this.closeError ?? new NotConnectedError(`OpenFlow connection ${this.name}`);
     const before = this.out.offset;
     try {
-      encodeMessageInto(this.out, msg, xid);
+      if (bundle) encodeBundleAddInto(this.out, bundle.bundleId, bundle.flags, msg, xid);
+      else encodeMessageInto(this.out, msg, xid);
     } catch (e) {
       // A message that cannot be encoded leaves nothing half-written in the batch.
       this.out.offset = before;
@@ -213,6 +214,11 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     const w = this.drainWaiters;
     this.drainWaiters = [];
     for (const f of w) f();
+  }
+
+  /** True when the caller should await `backpressure()` before writing more. */
+  private mustWait(): boolean {
+    return this.socket.writableLength + this.out.offset > this.opts.highWaterMark || this.closed;
   }
 
   /** Resolves at once, or when the socket queue is back under the high-water mark. */
@@ -395,12 +401,14 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     const errors: OfpError[] = [];
     try {
       try {
+        const collect: Pending = { kind: 'collect', what: `a message in bundle ${bundleId}`, errors };
+        const bundle = { bundleId, flags };
         for (const m of msgs) {
           const xid = m.xid ?? this.nextXid();
-          this.write({ type: 'bundle_add', bundleId, flags, message: { ...m, xid } }, xid);
+          this.write(m, xid, bundle);
           inner.push(xid);
-          this.pending.set(xid, { kind: 'collect', what: `${describe(m)} in bundle ${bundleId}`, errors });
-          await this.backpressure();
+          this.pending.set(xid, collect);
+          if (this.mustWait()) await this.backpressure();
         }
       } catch (e) {
         // A message we could not encode (or a closed connection): nothing of the bundle is applied.

@@ -106,8 +106,24 @@ export function encodeMessageInto(w: Writer, msg: OfMessage, xid = msg.xid ?? 0)
   const version = msg.type === 'hello' && msg.version !== undefined ? msg.version : OFP_VERSION;
   const start = beginMessage(w, msg.type === 'bundle_control' || msg.type === 'bundle_add' ? OFPT.EXPERIMENTER : (BY_TYPE[msg.type] as AnyCodec).ofpt, xid, version);
   if (msg.type === 'bundle_control') encodeBundleControlBody(w, msg);
-  else if (msg.type === 'bundle_add') encodeBundleAddBody<OfMessage>(w, msg, xid, (ww, inner, x) => encodeMessageInto(ww, inner, inner.xid ?? x));
+  else if (msg.type === 'bundle_add') encodeBundleAddBody<OfMessage>(w, msg, xid, encodeInner);
   else (BY_TYPE[msg.type] as AnyCodec).encode(w, msg);
+  endMessage(w, start);
+}
+
+function encodeInner(w: Writer, inner: OfMessage, xid: number): void {
+  encodeMessageInto(w, inner, inner.xid ?? xid);
+}
+
+/**
+ * Hot path of `OfConnection.bundle`: appends ONF_ET_BUNDLE_ADD_MESSAGE carrying `inner` with outer xid = inner xid
+ * (`inner.xid`, else `xid`), without building the wrapper object. Same bytes as encoding a `bundle_add` message.
+ */
+export function encodeBundleAddInto(w: Writer, bundleId: number, flags: number, inner: OfMessage, xid: number): void {
+  const x = inner.xid ?? xid;
+  const start = beginMessage(w, OFPT.EXPERIMENTER, x);
+  w.u32(ONF_VENDOR_ID).u32(ONF_ET_BUNDLE_ADD_MESSAGE).u32(bundleId).zeros(2).u16(flags);
+  encodeMessageInto(w, inner, x);
   endMessage(w, start);
 }
 

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { decodeMessage, encodeMessage, type OfMessage } from '../../../src/ofproto/message.js';
+import { decodeMessage, encodeBundleAddInto, encodeMessage, type OfMessage } from '../../../src/ofproto/message.js';
+import { Writer } from '../../../src/ofproto/bytes.js';
 import * as sizes from '../../../src/ofproto/sizes.js';
 import { SAMPLES } from './of13-samples.js';
 import { layoutSize } from '../../../src/ofproto/layout.js';
@@ -82,4 +83,14 @@ test('layout tables have their struct sizes', (t) => {
   t.is(layoutSize(QUEUE_STATS_LAYOUT), sizes.OFP_QUEUE_STATS_SIZE);
   t.is(layoutSize(GROUP_FEATURES_LAYOUT), sizes.OFP_GROUP_FEATURES_SIZE);
   t.is(layoutSize(METER_FEATURES_LAYOUT), sizes.OFP_METER_FEATURES_SIZE);
+});
+
+test('encodeBundleAddInto (the connection hot path) writes the same bytes as a bundle_add message', (t) => {
+  for (const m of SAMPLES) {
+    if (m.type === 'unknown' || m.type === 'hello') continue;
+    const inner = { ...m, xid: undefined };
+    const w = new Writer();
+    encodeBundleAddInto(w, 9, 3, inner, 77);
+    t.deepEqual(w.finish(), encodeMessage({ type: 'bundle_add', bundleId: 9, flags: 3, message: { ...m, xid: 77 } }, 77), m.type);
+  }
 });
