@@ -3,14 +3,17 @@ import { atomKey, decodeAtom, decodeValue, type Atom, type Row } from './notatio
 import type { TableSchema } from './schema.js';
 
 /*
- * update2 "modify" diffs (ovsdb-server(1), "update2 notification"): a scalar column carries its new value;
+ * update2 "modify" diffs (ovsdb-server(7), "update2 notification"): a scalar column carries its new value;
  * a set column carries the symmetric difference of old and new; a map column carries key/value pairs where
  * a new key is added, a key with the same value is removed and a key with another value is replaced.
+ * Exception, as ovsdb-server computes it (and OVS's IDLs apply it): for a column of at most one element
+ * (an optional value) that is not empty, the diff is the new value itself (possibly the empty set).
  */
 
-export function applySetDiff(old: readonly Atom[], diff: unknown): Atom[] {
+export function applySetDiff(old: readonly Atom[], diff: unknown, max = Infinity): Atom[] {
   const v = decodeValue(diff);
   const elems = Array.isArray(v) ? v : v instanceof Map ? [] : [v];
+  if (max === 1 && old.length > 0) return elems;
   const out = new Map(old.map((a) => [atomKey(a), a] as const));
   for (const a of elems) {
     const k = atomKey(a);
@@ -20,8 +23,9 @@ export function applySetDiff(old: readonly Atom[], diff: unknown): Atom[] {
   return [...out.values()];
 }
 
-export function applyMapDiff(old: ReadonlyMap<Atom, Atom>, diff: unknown): Map<Atom, Atom> {
+export function applyMapDiff(old: ReadonlyMap<Atom, Atom>, diff: unknown, max = Infinity): Map<Atom, Atom> {
   const d = decodeValue(diff);
+  if (max === 1 && old.size > 0) return d instanceof Map ? new Map(d) : new Map();
   const byKey = new Map([...old].map(([k, v]) => [atomKey(k), [k, v] as const]));
   if (d instanceof Map) {
     for (const [k, v] of d) {
@@ -45,10 +49,10 @@ export function applyRowDiff(ts: TableSchema, old: Row, modify: Record<string, u
     if (cs.kind === 'scalar') row[col] = decodeAtom(d);
     else if (cs.kind === 'set') {
       if (!Array.isArray(cur)) throw new ReplicaInconsistentError(`${ts.name}.${col} is not a set in the replica`);
-      row[col] = applySetDiff(cur, d);
+      row[col] = applySetDiff(cur, d, cs.type.max);
     } else {
       if (!(cur instanceof Map)) throw new ReplicaInconsistentError(`${ts.name}.${col} is not a map in the replica`);
-      row[col] = applyMapDiff(cur, d);
+      row[col] = applyMapDiff(cur, d, cs.type.max);
     }
   }
   return Object.freeze(row);

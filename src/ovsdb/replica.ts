@@ -241,9 +241,22 @@ export class Replica<T extends TableTypes = Record<string, AnyRow>> {
     this.monitorId = id;
     const db = this.opts.database;
     const reqs = this.monitorRequests();
+    // Updates can arrive in the same read as the monitor's reply, i.e. before the initial contents are
+    // applied (the reply resolves a promise; the notification is handled synchronously). Queue them until then.
+    let queue: [Record<string, Record<string, unknown>>, 1 | 2, string | undefined][] | undefined = [];
     const handler = (tu: Record<string, Record<string, unknown>>, method: string, txnId: string | undefined): void => {
       if (this.monitorId !== id) return;
-      this.applySafely(() => this.applyUpdates(tu, method === 'update' ? 1 : 2), txnId);
+      const version = method === 'update' ? 1 : 2;
+      if (queue) queue.push([tu, version, txnId]);
+      else this.applySafely(() => this.applyUpdates(tu, version), txnId);
+    };
+    const drain = (): void => {
+      const q = queue ?? [];
+      queue = undefined;
+      for (const [tu, version, txnId] of q) {
+        if (this.monitorId !== id) return;
+        this.applySafely(() => this.applyUpdates(tu, version), txnId);
+      }
     };
     const order: MonitorMethod[] = this.opts.method ? [this.opts.method] : this.method ? [this.method] : ['monitor_cond_since', 'monitor_cond', 'monitor'];
     for (const m of order) {
@@ -262,6 +275,7 @@ export class Replica<T extends TableTypes = Record<string, AnyRow>> {
           this.method = m;
           this.replaceAll(initial, 1, undefined);
         }
+        drain();
         return;
       } catch (e) {
         const unsupported = e instanceof OvsdbError && (e.error === 'unknown method' || e.error === 'not supported');

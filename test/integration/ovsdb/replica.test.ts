@@ -94,6 +94,32 @@ test.serial('1,000 concurrent transactions from two replicas with conflicting wa
   }
 });
 
+test.serial('writes racing the initial snapshot are neither lost nor duplicated', async (t) => {
+  const c = await OvsdbClient.connect(`unix:${h.ovs.dbSock}`, { database: DB });
+  const w = await OvsdbClient.connect(`unix:${h.ovs.dbSock}`);
+  try {
+    const names = Array.from({ length: 200 }, (_, i) => `brr${i}`);
+    const writes = Promise.all(names.map((n) => addBridgeRow(w, n)));
+    const replicas = await Promise.all([0, 1, 2].map(() => Replica.start(c, { database: DB, tables: { Bridge: ['name', 'fail_mode'] } })));
+    const uuids = await writes;
+    for (const r of replicas) await r.waitFor((x) => uuids.every((u) => x.get('Bridge', u) !== undefined), 5000);
+    // Optional column (max 1): set, change, clear — update2 sends the new value, not a symmetric difference.
+    const r = replicas[0];
+    for (const mode of ['secure', 'standalone']) {
+      await lab.vsctl(h, ['--no-wait', 'set', 'bridge', 'brr0', `fail_mode=${mode}`]);
+      await r.waitFor((x) => (x.get('Bridge', uuids[0])?.fail_mode as string[]).join() === mode, 5000);
+    }
+    await lab.vsctl(h, ['--no-wait', 'clear', 'bridge', 'brr0', 'fail_mode']);
+    await r.waitFor((x) => (x.get('Bridge', uuids[0])?.fail_mode as string[]).length === 0, 5000);
+    t.is(r.resyncs, 0);
+    for (const x of replicas) await x.stop();
+    await lab.vsctl(h, ['--no-wait', ...names.flatMap((n) => ['--', 'del-br', n])]);
+  } finally {
+    c.close();
+    w.close();
+  }
+});
+
 test.serial('a lost update makes the replica inconsistent; it resyncs and ends equal to the server', async (t) => {
   // A lossy proxy between client and the real server drops the first update carrying br-lost's insert.
   const proxySock = join(h.ovs.dir, 'lossy.sock');

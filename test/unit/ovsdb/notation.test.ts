@@ -121,6 +121,10 @@ test('update2 diffs: sets are symmetric differences, maps add/remove/replace', (
   t.deepEqual(applySetDiff(['a', 'b'], ['set', ['b', 'c']]).sort(), ['a', 'c']);
   t.deepEqual(applySetDiff([], 'x'), ['x']);
   t.deepEqual(applySetDiff(['x'], ['set', ['x', 'y']]), ['y']);
+  // optional (max 1) and not empty: the diff is the new value
+  t.deepEqual(applySetDiff(['secure'], 'standalone', 1), ['standalone']);
+  t.deepEqual(applySetDiff(['secure'], ['set', []], 1), []);
+  t.deepEqual(applySetDiff([], 'secure', 1), ['secure']);
   const m = applyMapDiff(new Map<Atom, Atom>([['keep', '1'], ['drop', '2'], ['chg', '3']]), ['map', [['drop', '2'], ['chg', '4'], ['new', '5']]]);
   t.deepEqual(m, new Map([['keep', '1'], ['chg', '4'], ['new', '5']]));
 });
