@@ -3,3 +3,4 @@ export * as lab from './lab/index.js';
 export * as store from './store/index.js';
 export * as ofproto from './ofproto/index.js';
 export * as ovsdb from './ovsdb/index.js';
+export * as controller from './controller/index.js';
