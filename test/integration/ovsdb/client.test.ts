@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Lab, type LabHost } from '../../../src/lab/index.js';
+import { Lab, waitUntil, type LabHost } from '../../../src/lab/index.js';
 import {
   OvsdbClient,
   OvsdbError,
@@ -83,4 +83,18 @@ test.serial('wait succeeds on the current value and times out on a stale one; co
 test.serial('unknown database is a typed error', async (t) => {
   const e = await t.throwsAsync(c.transact('nope', [comment('x')] as const), { instanceOf: OvsdbError });
   t.is(e?.code, 'LORIS_OVSDB_UNKNOWN_DATABASE');
+});
+
+test.serial('monitor_cond with a condition, monitor_cond_change, monitor_cancel; set_db_change_aware', async (t) => {
+  await c.setDbChangeAware(true);
+  const updates: string[] = [];
+  const initial = await c.monitorCond(DB, 'mc', { Bridge: { columns: ['name'], where: [eq('name', 'nothing')] } }, (tu) => {
+    for (const [uuid, u] of Object.entries(tu.Bridge ?? {})) updates.push(`${Object.keys(u as object)[0]}:${uuid.length}`);
+  });
+  t.deepEqual(initial, {});
+  await c.monitorCondChange('mc', { Bridge: { where: [eq('name', 'br-phy')] } });
+  await waitUntil('the newly matching row to arrive', () => updates.length > 0, 5000);
+  t.deepEqual(updates, ['insert:36']);
+  await c.monitorCancel('mc');
+  await t.throwsAsync(c.monitorCancel('mc'), { code: 'LORIS_OVSDB_UNKNOWN_MONITOR' });
 });

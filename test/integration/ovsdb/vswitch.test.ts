@@ -19,7 +19,7 @@ import {
   eq,
 } from '../../../src/ovsdb/index.js';
 import { readPid } from '../../../src/lab/ovs.js';
-import { waitUntil } from '../../../src/lab/exec.js';
+import { pidAlive, waitUntil } from '../../../src/lab/exec.js';
 
 let lab: Lab;
 let h: LabHost;
@@ -202,4 +202,8 @@ test.serial('unixctl: dpif/show, ofproto/trace, errors, cluster/status on a stan
   }
   await t.throwsAsync(unixctl(h.ovs.dbCtl, 'cluster/status', ['Open_vSwitch']), { instanceOf: UnixctlError });
   t.regex(await unixctl(h.ovs.dbCtl, 'ovsdb-server/list-dbs'), /Open_vSwitch/);
+  // exit: a loopback server we started goes away.
+  const srv = await startLoopbackOvsdb(lab);
+  await (await UnixctlClient.connect(srv.ctl)).exit();
+  await waitUntil('ovsdb-server to exit', () => !pidAlive(srv.pid), 5000);
 });
