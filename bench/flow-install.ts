@@ -2,7 +2,8 @@
  * Flow installation into a real ovs-vswitchd (lab host, netdev bridge, OpenFlow 1.3): N flows from the first
  * message to the commit reply, loris (OfConnection.bundle: one ONF bundle, pipelined, back-pressured writes)
  * vs `ovs-ofctl -O OpenFlow13 --bundle add-flows` of the same flows from a file, in the same run.
- * The table is emptied before every run and the flow count is checked after it.
+ * The table is emptied before every run and the flow count is checked after it. Runs alternate between the two
+ * tools (after one warm-up pair) so both see the same machine load; medians are reported.
  *
  *   npx tsx bench/flow-install.ts [--small]     (100,000 flows; --small: 1,000)
  */
@@ -12,11 +13,11 @@ import { join } from 'node:path';
 import { Lab } from '../src/lab/index.js';
 import { OfConnection } from '../src/ofproto/connection.js';
 import type { FlowMod } from '../src/ofproto/flow-mod.js';
-import { emit, log, measure, parseBenchArgs, perSecond, ratio, size, timeCommand } from './lib/index.js';
+import { emit, log, parseBenchArgs, perSecond, ratio, size, summarize, timeCommand, timeOnce } from './lib/index.js';
 
 const args = parseBenchArgs();
 const n = size(args, 100_000, 1_000);
-const runs = size(args, 3, 3);
+const runs = size(args, 5, 3);
 
 function ip(i: number): string {
   return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
@@ -59,17 +60,26 @@ try {
     if (c !== n) throw new Error(`${who} left ${c} flows, expected ${n}`);
   };
 
-  const ofctl = await measure(() => timeCommand(['ovs-ofctl', '-O', 'OpenFlow13', '--bundle', 'add-flows', sock, file], { timeoutMs: 600_000 }), {
-    runs, warmup: 1, label: 'ovs-ofctl --bundle add-flows', before: reset, after: () => check('ovs-ofctl'),
-  });
-  const loris = await measure(
-    async () => {
+  // Interleaved (ovs-ofctl, loris, ovs-ofctl, …) so both see the same machine load; the first pair is a warm-up.
+  const runOfctl = (): Promise<number> => timeCommand(['ovs-ofctl', '-O', 'OpenFlow13', '--bundle', 'add-flows', sock, file], { timeoutMs: 600_000 });
+  const runLoris = (): Promise<number> =>
+    timeOnce(async () => {
       const c = await OfConnection.connect(`unix:${sock}`, { echoIntervalMs: 0 });
       await c.bundle(mods, { timeoutMs: 600_000 });
       await c.close();
-    },
-    { runs, warmup: 1, label: 'loris OfConnection.bundle', before: reset, after: () => check('loris') },
-  );
+    });
+  const samples = { ofctl: [] as number[], loris: [] as number[] };
+  for (let i = -1; i < runs; i++) {
+    for (const [who, fn] of [['ofctl', runOfctl], ['loris', runLoris]] as const) {
+      await reset();
+      const ms = await fn();
+      await check(who);
+      log(`${who === 'ofctl' ? 'ovs-ofctl --bundle add-flows' : 'loris OfConnection.bundle'}: ${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`}: ${ms.toFixed(0)} ms`);
+      if (i >= 0) samples[who].push(ms);
+    }
+  }
+  const ofctl = summarize(samples.ofctl);
+  const loris = summarize(samples.loris);
   emit({
     bench: 'flow-install', metric: `install ${n} flows (bundle, to commit reply)`, loris: loris.median, reference: ofctl.median,
     ratio: ratio(ofctl.median, loris.median), unit: 'ms', runs, spread: loris.spread,
