@@ -1,5 +1,5 @@
 import { NlReader, NlWriter, attr, readAttrs } from './bytes.js';
-import { AF_INET, IFADDRMSG_SIZE, IFA_ADDRESS, IFA_FLAGS, IFA_F_NODAD, IFA_F_PERMANENT, IFA_LABEL, IFA_LOCAL, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from './constants.js';
+import { AF_INET, IFADDRMSG_SIZE, IFA_ADDRESS, IFA_FLAGS, IFA_F_NODAD, IFA_LABEL, IFA_LOCAL, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from './constants.js';
 import { formatIp, parseCidr, type Cidr } from './ip.js';
 
 /** An address configured on a link, as RTM_NEWADDR reports it. */
@@ -28,15 +28,16 @@ export function scopeName(s: number): Address['scope'] {
   return s === RT_SCOPE_UNIVERSE ? 'global' : s === RT_SCOPE_LINK ? 'link' : s === RT_SCOPE_HOST ? 'host' : s;
 }
 
-/** RTM_NEWADDR / RTM_DELADDR body. IPv4 carries IFA_LOCAL and IFA_ADDRESS (as `ip addr add` does). */
+/**
+ * RTM_NEWADDR / RTM_DELADDR body, as `ip addr add` encodes it: IFA_LOCAL then IFA_ADDRESS, flags in
+ * the header (IFA_FLAGS only for flags above 8 bits). The kernel makes an address without lifetimes permanent.
+ */
 export function encodeAddress(w: NlWriter, a: AddressSpec): Cidr {
   const c = typeof a.cidr === 'string' ? parseCidr(a.cidr) : a.cidr;
-  const v4 = c.family === AF_INET;
-  const flags = IFA_F_PERMANENT | (!v4 && a.nodad !== false ? IFA_F_NODAD : 0);
-  w.u8(c.family).u8(c.prefixLen).u8(flags & 0xff).u8(RT_SCOPE_UNIVERSE).u32(a.index);
-  if (v4) w.attrBytes(IFA_LOCAL, c.bytes);
+  const flags = c.family !== AF_INET && a.nodad !== false ? IFA_F_NODAD : 0;
+  w.u8(c.family).u8(c.prefixLen).u8(flags).u8(RT_SCOPE_UNIVERSE).u32(a.index);
+  w.attrBytes(IFA_LOCAL, c.bytes);
   w.attrBytes(IFA_ADDRESS, c.bytes);
-  w.attrU32(IFA_FLAGS, flags);
   return c;
 }
 

@@ -189,9 +189,9 @@ export class NlWriter extends Writer {
   attrBytes(type: number, b: Uint8Array): this {
     return this.attr(type, (w) => w.bytes(b));
   }
-  /** A NUL-terminated string attribute. */
-  attrStr(type: number, s: string): this {
-    return this.attr(type, (w) => w.bytes(Buffer.from(s + '\0', 'utf8')));
+  /** A string attribute, NUL-terminated unless `nul` is false (iproute2 sends IFLA_INFO_KIND without it). */
+  attrStr(type: number, s: string, nul = true): this {
+    return this.attr(type, (w) => w.bytes(Buffer.from(nul ? s + '\0' : s, 'utf8')));
   }
 
 }

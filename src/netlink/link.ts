@@ -114,11 +114,11 @@ export interface LinkAttrsSpec {
   master?: number;
 }
 
+/**
+ * Attributes in iproute2's order (options, then IFLA_IFNAME), so that a request encodes byte for byte
+ * like the `ip` command with the same options (the golden vectors check it).
+ */
 export function encodeLinkAttrs(w: NlWriter, a: LinkAttrsSpec): void {
-  if (a.name !== undefined) {
-    checkIfname(a.name);
-    w.attrStr(IFLA_IFNAME, a.name);
-  }
   if (a.mtu !== undefined) {
     if (!Number.isInteger(a.mtu) || a.mtu < 0 || a.mtu > 0xffffffff) throw new InvalidArgumentError(`bad MTU ${a.mtu}: expected an integer such as 1500`);
     w.attrU32(IFLA_MTU, a.mtu);
@@ -127,6 +127,10 @@ export function encodeLinkAttrs(w: NlWriter, a: LinkAttrsSpec): void {
   if (a.group !== undefined) w.attrU32(IFLA_GROUP, a.group);
   if (a.netnsFd !== undefined) w.attrU32(IFLA_NET_NS_FD, a.netnsFd);
   if (a.master !== undefined) w.attrU32(IFLA_MASTER, a.master);
+  if (a.name !== undefined) {
+    checkIfname(a.name);
+    w.attrStr(IFLA_IFNAME, a.name);
+  }
 }
 
 /** A link of a kind that needs no IFLA_INFO_DATA (`bridge`, `dummy`, …). */
@@ -140,7 +144,7 @@ export function encodeSimpleCreate(w: NlWriter, l: SimpleLinkSpec): void {
   if (!/^[a-z0-9_]{1,15}$/.test(l.kind)) throw new InvalidArgumentError(`bad link kind ${JSON.stringify(l.kind)}: expected a kernel link kind such as bridge`);
   encodeIfInfoMsg(w, l.up ? { flags: IFF_UP, change: IFF_UP } : {});
   encodeLinkAttrs(w, l);
-  w.nest(IFLA_LINKINFO, (w) => w.attrStr(IFLA_INFO_KIND, l.kind));
+  w.nest(IFLA_LINKINFO, (w) => w.attrStr(IFLA_INFO_KIND, l.kind, false));
 }
 
 export interface VethSpec extends LinkAttrsSpec {
@@ -155,7 +159,7 @@ export function encodeVethCreate(w: NlWriter, v: VethSpec): void {
   encodeIfInfoMsg(w, v.up ? { flags: IFF_UP, change: IFF_UP } : {});
   encodeLinkAttrs(w, v);
   w.nest(IFLA_LINKINFO, (w) => {
-    w.attrStr(IFLA_INFO_KIND, 'veth');
+    w.attrStr(IFLA_INFO_KIND, 'veth', false);
     w.nest(IFLA_INFO_DATA, (w) => {
       w.nest(VETH_INFO_PEER, (w) => {
         encodeIfInfoMsg(w, {});
@@ -177,9 +181,19 @@ export function encodeLinkChange(w: NlWriter, sel: { index?: number; name?: stri
   if (!sel.index && sel.name !== undefined) {
     if (c.name !== undefined && c.name !== sel.name) throw new InvalidArgumentError('a rename must select the link by index');
     checkIfname(sel.name);
+    encodeLinkAttrs(w, { ...c, name: sel.name });
+  } else {
+    encodeLinkAttrs(w, c);
+  }
+}
+
+/** RTM_DELLINK body: by index, or by name when no index is given. */
+export function encodeLinkDelete(w: NlWriter, sel: { index?: number; name?: string }): void {
+  encodeIfInfoMsg(w, { index: sel.index ?? 0 });
+  if (!sel.index && sel.name !== undefined) {
+    checkIfname(sel.name);
     w.attrStr(IFLA_IFNAME, sel.name);
   }
-  encodeLinkAttrs(w, { ...c, name: sel.index ? c.name : undefined });
 }
 
 /* ------------------------------------------------------------------ decoding */

@@ -7,7 +7,7 @@ import {
   RTNLGRP_LINK,
 } from './constants.js';
 import { NetlinkError } from './errors.js';
-import { checkIfname, decodeLink, encodeIfInfoMsg, encodeLinkChange, encodeSimpleCreate, encodeVethCreate, type Link, type LinkChange, type SimpleLinkSpec } from './link.js';
+import { checkIfname, decodeLink, encodeIfInfoMsg, encodeLinkChange, encodeLinkDelete, encodeSimpleCreate, encodeVethCreate, type Link, type LinkChange, type SimpleLinkSpec } from './link.js';
 import { Netns, openNetns, withNetns, type NetnsSpec } from './netns.js';
 import { decodeRoute, encodeRoute, encodeRouteDump, type Route, type RouteSpec } from './route.js';
 import { RtnlSocket, type NlRequest } from './socket.js';
@@ -188,7 +188,7 @@ export class Rtnl {
 
   deleteLinkRequest(ref: LinkRef): NlRequest {
     const s = sel(ref);
-    return { type: RTM_DELLINK, op: `delete ${desc(ref)} in ${this.netns.label}`, body: (w) => { encodeIfInfoMsg(w, { index: s.index ?? 0 }); if (!s.index && s.name !== undefined) w.attrStr(IFLA_IFNAME, s.name); } };
+    return { type: RTM_DELLINK, op: `delete ${desc(ref)} in ${this.netns.label}`, body: (w) => encodeLinkDelete(w, s) };
   }
 
   /** Deletes a link (for a veth, both ends go). */

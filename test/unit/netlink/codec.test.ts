@@ -80,7 +80,7 @@ test('veth create: the peer is an ifinfomsg followed by its own attributes insid
   t.is(r.u32(), IFF_UP, 'flags');
   t.is(r.u32(), IFF_UP, 'change');
   const top = readAttrs(r);
-  t.deepEqual(top.map((a) => a.type), [IFLA_IFNAME, IFLA_MTU, IFLA_GROUP, IFLA_LINKINFO]);
+  t.deepEqual(top.map((a) => a.type), [IFLA_MTU, IFLA_GROUP, IFLA_IFNAME, IFLA_LINKINFO]);
   const info = readAttrs(top[3].reader());
   t.is(attr.str(info.find((a) => a.type === IFLA_INFO_KIND)!), 'veth');
   const data = readAttrs(info.find((a) => a.type === IFLA_INFO_DATA)!.reader());
@@ -89,17 +89,17 @@ test('veth create: the peer is an ifinfomsg followed by its own attributes insid
   r.need(0);
   pr.skip(IFINFOMSG_SIZE);
   const peer = readAttrs(pr);
-  t.deepEqual(peer.map((a) => a.type), [IFLA_IFNAME, IFLA_MTU, IFLA_ADDRESS, IFLA_NET_NS_FD]);
-  t.is(attr.str(peer[0]), 'eth1');
-  t.is(formatMac(attr.bytes(peer[2])), '02:00:00:00:00:05');
-  t.is(attr.u32(peer[3]), 42);
+  t.deepEqual(peer.map((a) => a.type), [IFLA_MTU, IFLA_ADDRESS, IFLA_NET_NS_FD, IFLA_IFNAME]);
+  t.is(attr.str(peer[3]), 'eth1');
+  t.is(formatMac(attr.bytes(peer[1])), '02:00:00:00:00:05');
+  t.is(attr.u32(peer[2]), 42);
 });
 
 test('link change by name carries IFLA_IFNAME; a rename needs an index', (t) => {
   const b = build((w) => encodeLinkChange(w, { name: 'eth1' }, { up: false, mtu: 9000 }));
   t.is(b.readUInt32LE(8), 0, 'flags clear = down');
   t.is(b.readUInt32LE(12), IFF_UP, 'change mask = IFF_UP');
-  t.deepEqual(readAttrs(new NlReader(b, 16)).map((a) => a.type), [IFLA_IFNAME, IFLA_MTU]);
+  t.deepEqual(readAttrs(new NlReader(b, 16)).map((a) => a.type), [IFLA_MTU, IFLA_IFNAME]);
   t.throws(() => build((w) => encodeLinkChange(w, { name: 'a' }, { name: 'b' })), { instanceOf: InvalidArgumentError });
   t.throws(() => build((w) => encodeLinkChange(w, { index: 3 }, { name: 'x'.repeat(16) })), { instanceOf: InvalidArgumentError });
   t.throws(() => build((w) => encodeLinkChange(w, { index: 3 }, { mac: '02:00' })), { instanceOf: InvalidArgumentError, message: /bad MAC/ });
