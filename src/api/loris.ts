@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { LorisError } from '../errors.js';
-import { Controller } from '../controller/controller.js';
+import type { Controller } from '../controller/controller.js';
 import { fnv1a32 } from '../controller/pipeline.js';
 import { autoDatapathType, tunnelPortName } from '../controller/ovs-bridge.js';
 import { attach, collectHostLinks, detach, hostIfnameFor } from '../netlink/attach.js';
@@ -307,6 +307,7 @@ export class Loris {
         }
         this.progress('waiting for the agent to install the flows');
         await waitForEndpointFlows(this.db, this.bridge, ep.uuid, ofport);
+        this.progress('flows installed');
         undo.length = 0;
         return { ...endpointInfo(ep), changed, hostInterface: hostIfname, ofport };
       } catch (e) {
@@ -455,6 +456,8 @@ export class Loris {
     const ovsdb = await OvsdbClient.connect(this.db, { reconnect: true });
     const store = await this.openStore(config.hostName);
     const ctl = vswitchdCtl(this.db);
+    // Loaded here only: the controller (pino, prom-client) is not needed by the short-lived commands.
+    const { Controller } = await import('../controller/controller.js');
     const controller = new Controller({ bridge: this.bridge, ovsdb, store, host: config.hostName, mgmtSocket: mgmtSocket(this.db, this.bridge), ...(ctl ? { vswitchdCtl: ctl } : {}) });
     controller.on('error', (e) => this.progress(`controller: ${e.message}`));
     await controller.start();

@@ -20,6 +20,7 @@ async function withLoris<T>(ctx: CommandContext, fn: (l: Loris) => Promise<T>): 
     return await fn(l);
   } finally {
     await l.close();
+    ctx.out.progress('closed');
   }
 }
 

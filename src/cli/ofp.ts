@@ -7,6 +7,7 @@ import { OfFramer } from '../ofproto/framer.js';
 import { ofJsonParse, ofJsonStringify } from '../ofproto/json.js';
 import { decodeMessage, encodeMessage, type OfMessage } from '../ofproto/message.js';
 import type { FlowStats, FlowStatsRequest } from '../ofproto/multipart-flow.js';
+import { formatFlow, formatFlowMod } from '../ofproto/print.js';
 
 /**
  * `loris ofp …` building blocks: each takes its arguments and a stream to write to, and returns what it
@@ -58,14 +59,6 @@ function value(v: unknown): string {
   return String(v);
 }
 
-/** A flow (flow-mod or flow stats) as `key=value` text: table, cookie, priority, the match, then instructions. */
-export function formatFlowText(f: FlowMod | FlowStats): string {
-  const head = [`cookie=0x${f.cookie.toString(16)}`, `table=${f.tableId}`];
-  if ('durationSec' in f) head.push(`duration=${f.durationSec}.${String(Math.floor(f.durationNsec / 1e6)).padStart(3, '0')}s`, `n_packets=${f.packetCount}`, `n_bytes=${f.byteCount}`);
-  const match = value(f.match);
-  return `${head.join(', ')}, priority=${f.priority}${match ? `,${match}` : ''} instructions=${value(f.instructions)}`;
-}
-
 /** One line for a message, in the spirit of `ovs-ofctl ofp-print`. */
 export function formatMessage(m: OfMessage): string {
   const head = `${OFPT_NAMES[m.type] ?? m.type} (OF1.3) (xid=0x${(m.xid ?? 0).toString(16)}):`;
@@ -73,11 +66,11 @@ export function formatMessage(m: OfMessage): string {
     case 'error':
       return `${head} ${errorName(m.errType, m.code, m.experimenter)}${m.data.length ? ` data=${m.data.toString('hex')}` : ''}`;
     case 'flow_mod':
-      return `${head} ${m.command.toUpperCase()} ${formatFlowText(m)}`;
+      return `${head} ${formatFlowMod(m)}`;
     case 'multipart_request':
     case 'multipart_reply': {
       const { kind, ...rest } = m.body;
-      if (m.type === 'multipart_reply' && m.body.kind === 'flow') return [`${head} flow${m.flags ? ' flags=more' : ''}`, ...m.body.flows.map((f) => ` ${formatFlowText(f)}`)].join('\n');
+      if (m.type === 'multipart_reply' && m.body.kind === 'flow') return [`${head} flow${m.flags ? ' flags=more' : ''}`, ...m.body.flows.map((f) => ` ${formatFlow(f)}`)].join('\n');
       return `${head} ${kind}${m.flags ? ' flags=more' : ''}${Object.keys(rest).length ? ` ${value(rest)}` : ''}`;
     }
     case 'bundle_add':
@@ -128,7 +121,7 @@ export function ofpEncode(json: string, o: OfpCliOptions = {}): string[] {
   return hex;
 }
 
-/** `ovs-ofctl dump-flows` against a live bridge: every flow (optionally of one table / cookie), via multipart. */
+/** `ovs-ofctl dump-flows` against a live bridge: every flow (optionally of one table / cookie), via multipart, printed as dump-flows does. */
 export async function dumpFlows(remote: string, o: OfpCliOptions & Partial<FlowStatsRequest> = {}): Promise<FlowStats[]> {
   const out = o.out ?? process.stdout;
   const c = await OfConnection.connect(remote, { echoIntervalMs: 0, ...o.connection });
@@ -138,7 +131,7 @@ export async function dumpFlows(remote: string, o: OfpCliOptions & Partial<FlowS
     for await (const part of c.multipart({ kind: 'flow', ...req })) {
       if (part.kind !== 'flow') continue;
       flows.push(...part.flows);
-      if (!o.json) for (const f of part.flows) out.write(` ${formatFlowText(f)}\n`);
+      if (!o.json) for (const f of part.flows) out.write(` ${formatFlow(f)}\n`);
     }
     if (o.json) out.write(`${ofJsonStringify(flows, 2)}\n`);
     return flows;

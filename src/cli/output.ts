@@ -17,7 +17,6 @@ export class Output {
   readonly verbose: number;
   private readonly out: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly err: NodeJS.WritableStream & { isTTY?: boolean };
-  private readonly started = Date.now();
 
   constructor(o: OutputOptions) {
     this.json = o.json;
@@ -31,10 +30,10 @@ export class Output {
     return !this.json && (this.verbose > 0 || this.err.isTTY === true);
   }
 
-  /** One progress step ("creating veth…"). */
+  /** One progress step ("creating veth…"); with -v, prefixed by milliseconds since the process started. */
   progress = (msg: string): void => {
     if (!this.showsProgress) return;
-    const t = this.verbose > 0 ? `[${String(Date.now() - this.started).padStart(5)} ms] ` : '';
+    const t = this.verbose > 0 ? `[${String(Math.round(performance.now())).padStart(5)} ms] ` : '';
     this.err.write(`${t}${msg}\n`);
   };
 

@@ -1,0 +1,157 @@
+/**
+ * bench/connect.ts — connecting containers with loris, against the original bash `loris`.
+ *
+ *   connect-100      100 containers connected through the library API concurrently, until each one can ping a
+ *                    probe container on the pod (so the flows are in): wall time, median of 3 runs after a warm-up.
+ *   connect-cli-p50  one `loris connect` (bin/loris.js, compiled dist/ when present) from process start to exit:
+ *                    median over 11 runs after a warm-up.
+ *
+ * Reference: the ORIGINAL bash tool is not available here, so its figures are the ones recorded for it on this
+ * machine class — 18.84 s for 100 sequential connects and 187 ms p50 per connect — not re-measured in this run.
+ * `--small`: 5 containers and 3 CLI runs (the connect-100 reference is scaled linearly to 5 containers).
+ *
+ * Layout: one lab host (its own ovsdb-server + ovs-vswitchd), `loris init` there, the store embedded. The measured
+ * part runs in a worker process inside the host's namespace (where OVS's ports live), as loris would on a host.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Loris } from '../src/api/loris.js';
+import { Lab, type LabContainer } from '../src/lab/index.js';
+import { run } from '../src/lab/exec.js';
+import { emit, log, parseBenchArgs, size, summarize } from './lib/index.js';
+
+const REF_CONNECT_100_MS = 18_840;
+const REF_CLI_P50_MS = 187;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+
+interface WorkerConfig {
+  db: string;
+  runDir: string;
+  storeFile: string;
+  containers: string[];
+  probeIp: string;
+  runs: number;
+  cli: string[];
+  cliRuns: number;
+}
+
+const ipOf = (i: number): string => `10.1.${Math.floor((i + 1) / 250)}.${((i + 1) % 250) + 1}`;
+
+async function worker(cfg: WorkerConfig): Promise<void> {
+  const l = new Loris({ db: cfg.db, runDir: cfg.runDir, storeFile: cfg.storeFile });
+  const samples: number[] = [];
+  for (let r = -1; r < cfg.runs; r++) {
+    const t0 = performance.now();
+    await Promise.all(
+      cfg.containers.map(async (ns, i) => {
+        await l.connect(`netns:${ns}`, `${ipOf(i)}/16`);
+        for (let tries = 0; ; tries++) {
+          const p = await run(['ip', 'netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', cfg.probeIp]);
+          if (p.code === 0) break;
+          if (tries > 20) throw new Error(`${ns} can't ping the probe ${cfg.probeIp}`);
+        }
+      }),
+    );
+    const ms = performance.now() - t0;
+    if (r >= 0) samples.push(ms);
+    process.stderr.write(`connect-${cfg.containers.length}: ${r < 0 ? 'warm-up' : `run ${r + 1}/${cfg.runs}`}: ${ms.toFixed(0)} ms\n`);
+    for (const ns of cfg.containers) await l.disconnect(`netns:${ns}`);
+  }
+  // The CLI: process start to exit of `loris connect`, a fresh container each time.
+  const cli: number[] = [];
+  for (let r = -1; r < cfg.cliRuns; r++) {
+    const ns = cfg.containers[r + 1];
+    const t0 = performance.now();
+    const p = await run([...cfg.cli, 'connect', `netns:${ns}`, `${ipOf(r + 1)}/16`]);
+    const ms = performance.now() - t0;
+    if (p.code !== 0) throw new Error(`loris connect failed: ${p.stderr}`);
+    if (r >= 0) cli.push(ms);
+    process.stderr.write(`connect-cli: ${r < 0 ? 'warm-up' : `run ${r + 1}/${cfg.cliRuns}`}: ${ms.toFixed(1)} ms\n`);
+    await l.disconnect(`netns:${ns}`);
+  }
+  await l.close();
+  process.stdout.write(`${JSON.stringify({ samples, cli })}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs();
+  const n = size(args, 100, 5);
+  const runs = 3;
+  const cliRuns = size(args, 11, 3);
+  const compiled = existsSync(join(ROOT, 'dist/src/cli/main.js'));
+  if (!compiled) log('no dist/ build: the CLI runs through tsx (run `npm run build` first for the real start-up time)');
+  const lab = await Lab.create();
+  try {
+    log(`starting a lab host and ${n + 1} containers`);
+    const h = await lab.addHost('h1');
+    const hostArgs = ['--db', `unix:${h.ovs.dbSock}`, '--run-dir', join(h.ovs.dir, 'loris'), '--store-file', join(h.ovs.dir, 'loris.db')];
+    const cli = [process.execPath, join(ROOT, 'bin/loris.js'), ...hostArgs];
+    const containers: LabContainer[] = [];
+    for (let i = 0; i <= n; i++) containers.push(await lab.addContainer(`c${i}`, 'netns'));
+    const nsOf = (c: LabContainer): string => (c.kind === 'netns' ? c.netns : '');
+    const lorisIn = async (a: string[]): Promise<void> => {
+      const r = await run(lab.inHost(h, [...cli, ...a]), { timeoutMs: 60_000 });
+      if (r.code !== 0) throw new Error(`loris ${a.join(' ')}: ${r.stderr}`);
+    };
+    await lorisIn(['init', '--name', 'h1', '--local-ip', h.underlayIp]);
+    const probeIp = '10.1.255.254';
+    await lorisIn(['connect', `netns:${nsOf(containers[n])}`, `${probeIp}/16`]);
+    const cfg: WorkerConfig = {
+      db: `unix:${h.ovs.dbSock}`,
+      runDir: join(h.ovs.dir, 'loris'),
+      storeFile: join(h.ovs.dir, 'loris.db'),
+      containers: containers.slice(0, n).map(nsOf),
+      probeIp,
+      runs,
+      cli,
+      cliRuns: Math.min(cliRuns, n - 1),
+    };
+    log(`measuring: ${runs} runs of ${n} concurrent connects (+ warm-up), then ${cfg.cliRuns} CLI connects`);
+    const w = await run(lab.inHost(h, [process.execPath, '--import', 'tsx', SELF, '--worker', JSON.stringify(cfg)]), { timeoutMs: 1_000_000 });
+    process.stderr.write(w.stderr);
+    if (w.code !== 0) throw new Error(`worker failed (${w.code})`);
+    const { samples, cli: cliSamples } = JSON.parse(w.stdout.trim().split('\n').pop() ?? '{}') as { samples: number[]; cli: number[] };
+    const s = summarize(samples);
+    const refConnect = (REF_CONNECT_100_MS * n) / 100;
+    emit({
+      bench: 'connect',
+      metric: `connect-${n}`,
+      loris: s.median,
+      reference: refConnect,
+      unit: 'ms',
+      runs: samples.length,
+      spread: s.spread,
+      better: 'lower',
+      note: `reference = the original bash loris's recorded 18.84 s for 100 sequential connects${n === 100 ? '' : `, scaled to ${n}`}; not re-measured (the tool is not available here)`,
+    });
+    const c = summarize(cliSamples);
+    emit({
+      bench: 'connect',
+      metric: 'connect-cli-p50',
+      loris: c.median,
+      reference: REF_CLI_P50_MS,
+      unit: 'ms',
+      runs: cliSamples.length,
+      spread: c.spread,
+      better: 'lower',
+      note: `process start to exit of bin/loris.js connect (${compiled ? 'compiled dist/' : 'tsx, no dist/ build'}); reference = the original's recorded 187 ms p50, not re-measured`,
+    });
+  } finally {
+    await lab.dispose();
+  }
+}
+
+const wi = process.argv.indexOf('--worker');
+if (wi >= 0) {
+  worker(JSON.parse(process.argv[wi + 1]) as WorkerConfig).catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}
