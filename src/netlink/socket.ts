@@ -24,6 +24,7 @@ export interface NlRequest {
   readonly dump?: boolean;
 }
 
+const EINTR = 4;
 const SOCKET_OPTIONS: RawNetlinkSocketOptions = { recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 };
 
 /**
@@ -73,9 +74,18 @@ export class RtnlSocket {
     this.raw.ref();
   }
 
-  /** Sends one request and resolves with its reply messages (empty for a plain ACK). */
-  request(req: NlRequest): Promise<NlMessage[]> {
-    return this.batch([req])[0];
+  /**
+   * Sends one request and resolves with its reply messages (empty for a plain ACK). A dump that a
+   * concurrent change interrupted (NLM_F_DUMP_INTR) is retried up to 3 times.
+   */
+  async request(req: NlRequest): Promise<NlMessage[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.batch([req])[0];
+      } catch (e) {
+        if (!(req.dump && e instanceof NetlinkError && e.errno === EINTR && attempt < 3)) throw e;
+      }
+    }
   }
 
   /**
@@ -140,7 +150,7 @@ export class RtnlSocket {
         else p.reject(new NetlinkError(errno, p.op, extMsg));
       } else if (m.type === NLMSG_DONE) {
         this.settle(m.seq);
-        if (m.flags & NLM_F_DUMP_INTR) p.reject(new NetlinkError(4, `${p.op} (dump interrupted by a concurrent change; retry)`));
+        if (m.flags & NLM_F_DUMP_INTR || p.parts.some((x) => x.flags & NLM_F_DUMP_INTR)) p.reject(new NetlinkError(EINTR, `${p.op} (dump interrupted by a concurrent change; retry)`));
         else p.resolve(p.parts);
       } else if (m.type !== NLMSG_NOOP) {
         p.parts.push(m);
