@@ -48,6 +48,27 @@ export interface FlowMod {
   instructions: Instruction[];
 }
 
+/** A flow-mod with ovs-ofctl's defaults (add, table 0, priority 32768, no buffer, any port/group), then `over`. */
+export function newFlowMod(over: Partial<FlowMod> = {}): FlowMod {
+  return {
+    type: 'flow_mod',
+    cookie: 0n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: 'add',
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: OFP_DEFAULT_PRIORITY,
+    bufferId: OFP_NO_BUFFER,
+    outPort: 0xffffffff,
+    outGroup: OFPG_ANY,
+    flags: 0,
+    match: {},
+    instructions: [],
+    ...over,
+  };
+}
+
 const COMMAND_CODE: Readonly<Record<FlowModCommand, number>> = { add: 0, modify: 1, modify_strict: 2, delete: 3, delete_strict: 4 };
 
 /** Writes the flow-mod body (everything after the ofp_header). */

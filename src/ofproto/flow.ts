@@ -16,9 +16,8 @@ import {
   OFPFF_NO_PKT_COUNTS,
   OFPFF_RESET_COUNTS,
   OFPFF_SEND_FLOW_REM,
-  OFPG_ANY,
   OFP_DEFAULT_PRIORITY,
-  OFP_NO_BUFFER,
+  newFlowMod,
   type FlowMod,
   type FlowModCommand,
 } from './flow-mod.js';
@@ -45,22 +44,7 @@ const FLAG_BITS = {
  * built flow encodes byte-for-byte like ovs-ofctl's. Action helpers are named after ovs-actions(7).
  */
 export class FlowBuilder {
-  private readonly fm: FlowMod = {
-    type: 'flow_mod',
-    cookie: 0n,
-    cookieMask: 0n,
-    tableId: 0,
-    command: 'add',
-    idleTimeout: 0,
-    hardTimeout: 0,
-    priority: OFP_DEFAULT_PRIORITY,
-    bufferId: OFP_NO_BUFFER,
-    outPort: 0xffffffff,
-    outGroup: OFPG_ANY,
-    flags: 0,
-    match: {},
-    instructions: [],
-  };
+  private readonly fm: FlowMod = newFlowMod();
   private readonly writes: Action[] = [];
   private hasWrite = false;
   private clear = false;

@@ -2,7 +2,7 @@ import type { Action } from './actions.js';
 import type { FieldSlice, LearnSpec, NatAction, CtAction, Controller2Action } from './nx-actions.js';
 import { FIELD_BY_NAME, isMasked, type AnyFieldValue, type FieldName, type Masked } from './oxm.js';
 import { BUNDLE_ALGORITHMS, CT_ALGS, FIELD_NAMES, MULTIPATH_ALGORITHMS, MULTIPATH_FIELDS, PACKET_IN_REASONS, PORT_NAMES } from './print-names.js';
-import { formatFieldValue } from './print.js';
+import { altHex, formatFieldValue } from './print.js';
 
 /** Printing of action lists the way ovs-ofctl prints them (`set_field:0x64->tun_id,output:2`). */
 
@@ -24,14 +24,14 @@ const slice = (s: FieldSlice): string => formatSubfield(s.field, s.ofs, s.nBits)
 
 function setFieldValue(field: FieldName, v: AnyFieldValue | Masked<AnyFieldValue>): string {
   const { fmt } = FIELD_NAMES[field];
-  const one = (x: AnyFieldValue): string => (fmt === 'hex' ? hex(typeof x === 'bigint' ? x : BigInt(x)) : formatFieldValue(field, x));
+  const one = (x: AnyFieldValue): string => (fmt === 'hex' ? altHex(typeof x === 'bigint' ? x : BigInt(x)) : formatFieldValue(field, x));
   return isMasked(v) ? `${one(v.value)}/${one(v.mask)}` : one(v);
 }
 
 function formatLearnSpec(s: LearnSpec): string {
   if (s.dst === 'output') return 'value' in s.src ? `output:${hex(s.src.value)}` : `output:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}`;
   const dst = formatSubfield(s.field, s.ofs, s.nBits);
-  if (s.dst === 'load') return 'value' in s.src ? `load:${hex(s.src.value)}->${dst}` : `load:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}->${dst}`;
+  if (s.dst === 'load') return 'value' in s.src ? `load:${altHex(s.src.value)}->${dst}` : `load:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}->${dst}`;
   if ('value' in s.src) {
     const d = FIELD_BY_NAME[s.field];
     if (s.ofs === 0 && s.nBits === d.width * 8) {
@@ -171,7 +171,7 @@ export function formatAction(a: Action): string {
     case 'reg_move':
       return `move:${formatSubfield(a.src, a.srcOfs, a.nBits)}->${formatSubfield(a.dst, a.dstOfs, a.nBits)}`;
     case 'reg_load':
-      return `load:${hex(a.value)}->${formatSubfield(a.field, a.ofs, a.nBits)}`;
+      return `load:${altHex(a.value)}->${formatSubfield(a.field, a.ofs, a.nBits)}`;
     case 'note':
       return `note:${dotted(a.data)}`;
     case 'multipath':

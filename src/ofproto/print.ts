@@ -17,6 +17,8 @@ export function formatPort(port: number): string {
 }
 
 const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
+/** C's `%#x`: like hex() but zero prints as a bare "0" (how OVS prints match and set_field values). */
+export const altHex = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v));
 
 function ones(d: AnyFieldDef): bigint {
   return (1n << BigInt(d.width * 8)) - 1n;
@@ -81,11 +83,11 @@ export function formatFieldValue(name: FieldName, v: AnyFieldValue | Masked<AnyF
     case 'frag':
       return formatFrag(Number(value), mask === undefined ? 3 : Number(mask));
     case 'dec':
-      return masked ? `${hex(big(value))}/${hex(big(mask ?? 0))}` : String(value);
+      return masked ? `${altHex(big(value))}/${altHex(big(mask ?? 0))}` : String(value);
     case 'hex':
     case 'hex16':
       if (masked && name === 'ipv6Flabel') return `0x${big(value).toString(16).padStart(5, '0')}/0x${big(mask ?? 0).toString(16).padStart(5, '0')}`;
-      return masked ? `${hex(big(value))}/${hex(big(mask ?? 0))}` : hex(big(value));
+      return masked ? `${altHex(big(value))}/${altHex(big(mask ?? 0))}` : altHex(big(value));
   }
 }
 
