@@ -27,8 +27,13 @@ import ovs.db.idl, ovs.jsonrpc, ovs.poller, ovs.stream
 remote, schema_path, n, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 helper = ovs.db.idl.SchemaHelper(schema_path)
 helper.register_columns('Item', ['name', 'seq'])
-idl = ovs.db.idl.Idl(remote, helper)
 seen = set()
+class Replica(ovs.db.idl.Idl):
+    # The IDL's per-row change hook: the Python equivalent of onInsert.
+    def notify(self, event, row, updates=None):
+        if event == ovs.db.idl.ROW_CREATE:
+            seen.add(row.name)
+idl = Replica(remote, helper)
 def run_until(pred):
     while True:
         idl.run()
@@ -46,7 +51,7 @@ for i in range(n):
     msg = ovs.jsonrpc.Message.create_request('transact', ['Bench', {'op': 'insert', 'table': 'Item', 'row': {'name': name, 'seq': i}}])
     t0 = time.perf_counter()
     conn.send(msg)
-    run_until(lambda: any(r.name == name for r in [idl.tables['Item'].rows.get(u) for u in list(idl.tables['Item'].rows)[-4:]]))
+    run_until(lambda: name in seen)
     lat.append((time.perf_counter() - t0) * 1000)
     conn.recv_block()
 print(json.dumps(lat))
