@@ -64,7 +64,7 @@ export function formatMessage(m: OfMessage): string {
   const head = `${OFPT_NAMES[m.type] ?? m.type} (OF1.3) (xid=0x${(m.xid ?? 0).toString(16)}):`;
   switch (m.type) {
     case 'error':
-      return `${head} ${errorName(m.errType, m.code, m.experimenter)}${m.data.length ? ` data=${m.data.toString('hex')}` : ''}`;
+      return `${head} ${errorName(m.errType, m.code, m.experimenter)}${m.data.length ? `\n data: ${m.data.toString('hex')}` : ''}`;
     case 'flow_mod':
       return `${head} ${formatFlowMod(m)}`;
     case 'multipart_request':

@@ -1,5 +1,7 @@
 import test from 'ava';
+import { PassThrough } from 'node:stream';
 import { run } from '../../../src/lab/exec.js';
+import { ofpPrint as cliOfpPrint } from '../../../src/cli/ofp.js';
 import { OFPERR, OFPET_EXPERIMENTER } from '../../../src/ofproto/error.js';
 import { encodeMessage, type OfMessage } from '../../../src/ofproto/message.js';
 import { SAMPLES } from '../../unit/ofproto/of13-samples.js';
@@ -61,3 +63,21 @@ test('every error name loris gives is the name ovs-ofctl prints for that type an
   });
   t.true(checked >= entries.length - 15, `${checked} of ${entries.length} names match`);
 });
+
+test('ofpPrint text matches ovs-ofctl ofp-print for flow-mods, errors and barriers', async (t) => {
+  const msgs = SAMPLES.filter((m) => m.type === 'flow_mod' || m.type === 'error' || m.type === 'barrier_request' || m.type === 'barrier_reply');
+  for (const m of msgs) {
+    const hex = encodeMessage(m).toString('hex');
+    const chunks: Buffer[] = [];
+    const out = new PassThrough();
+    out.on('data', (b: Buffer) => chunks.push(b));
+    await cliOfpPrint(hex, { out });
+    const ours = Buffer.concat(chunks).toString().split('\n')[0];
+    const theirs = (await ovsOfpPrint(hex)).split('\n')[0];
+    t.is(ours, theirs.replace(/\s+$/, ''), m.type);
+  }
+});
+
+async function ovsOfpPrint(hex: string): Promise<string> {
+  return (await run(['ovs-ofctl', 'ofp-print', hex])).stdout;
+}
