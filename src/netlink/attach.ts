@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, LorisError } from '../errors.js';
 import { ContainerNotRunningError, NetlinkError } from './errors.js';
 import { checkIfname, parseMac, type Link } from './link.js';
 import { homeNetns, Netns, type NetnsSpec } from './netns.js';
@@ -76,30 +76,31 @@ export async function attach(o: AttachOptions): Promise<AttachResult> {
   if (o.mac !== undefined) parseMac(o.mac);
   const addrs = (o.addresses ?? []).map((a) => parseCidr(a));
   const host = o.host ?? openRtnl({ netns: homeNetns() });
-  const ctr = o.netns instanceof Rtnl ? o.netns : openRtnl({ netns: o.netns });
-  const what = o.container ?? ctr.netns.label;
-  let created = false;
+  let ctr: Rtnl | undefined;
+  let createdIndex: number | undefined;
   try {
+    ctr = o.netns instanceof Rtnl ? o.netns : openRtnl({ netns: o.netns });
+    const c = ctr;
     const step = async (s: AttachStep): Promise<void> => {
       if (o.faults) await o.faults(s);
     };
     // 1. The pair, peer born in the container namespace with its final name, MAC and MTU; host end up at once.
     const hostLink = await host.createVeth({
       name: o.hostIfname, mtu: o.mtu, group: o.group, up: true,
-      peer: { name: ifname, mac: o.mac, mtu: o.mtu, group: o.group, netns: ctr.netns },
+      peer: { name: ifname, mac: o.mac, mtu: o.mtu, group: o.group, netns: c.netns },
     });
-    created = true;
+    createdIndex = hostLink.index;
     await step('create');
     // 2. The peer's index in the container (needed by the address requests).
-    const peer: Link = await ctr.link(ifname);
+    const peer: Link = await c.link(ifname);
     await step('lookup');
     // Docker disables IPv6 in containers without an IPv6 network (the new link inherits it): enable it
     // on this interface only when IPv6 addresses were asked for, or the kernel answers EACCES.
     const v6off = ['net', 'ipv6', 'conf', ifname, 'disable_ipv6'];
-    if (addrs.some((c) => c.family === AF_INET6) && readSysctl(ctr.netns, v6off) === '1') writeSysctl(ctr.netns, v6off, '0');
+    if (addrs.some((a) => a.family === AF_INET6) && readSysctl(c.netns, v6off) === '1') writeSysctl(c.netns, v6off, '0');
     // 3+4. Addresses and link up, pipelined: one round trip.
-    const reqs = [...addrs.map((c) => ctr.addAddressRequest(peer.index, `${c.address}/${c.prefixLen}`)), ctr.setLinkRequest(peer.index, { up: true })];
-    const results = await Promise.allSettled(ctr.batch(reqs));
+    const reqs = [...addrs.map((a) => c.addAddressRequest(peer.index, `${a.address}/${a.prefixLen}`)), c.setLinkRequest(peer.index, { up: true })];
+    const results = await Promise.allSettled(c.batch(reqs));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     await step('addresses');
@@ -108,27 +109,33 @@ export async function attach(o: AttachOptions): Promise<AttachResult> {
     if (!hostLink.up) await host.setUp(hostLink.index);
     await step('host-up');
     // 6. The container may have exited meanwhile: our open fd kept its namespace alive, so check.
-    if (o.stillRunning && !o.stillRunning()) throw new ContainerNotRunningError(what, 'it exited during attach; its interface was removed');
+    if (o.stillRunning && !o.stillRunning()) throw new ContainerNotRunningError(what(o, c), 'it exited during attach; its interface was removed');
     await step('verify');
     return { hostIfname: o.hostIfname, hostIfindex: hostLink.index, containerIfindex: peer.index, mac: peer.mac ?? '' };
   } catch (e) {
-    if (created) await removeQuietly(host, o.hostIfname);
+    if (createdIndex !== undefined) await undo(host, createdIndex, o.hostIfname, e);
     if (e instanceof NetlinkError && o.stillRunning && !o.stillRunning()) {
-      throw new ContainerNotRunningError(what, `it exited during attach (${e.errnoName} on ${e.op}); its interface was removed`);
+      throw new ContainerNotRunningError(what(o, ctr), `it exited during attach (${e.errnoName} on ${e.op}); its interface was removed`);
     }
     throw e;
   } finally {
     if (!o.host) host.close();
-    if (!(o.netns instanceof Rtnl)) ctr.close();
+    if (ctr && !(o.netns instanceof Rtnl)) ctr.close();
   }
 }
 
-async function removeQuietly(host: Rtnl, name: string): Promise<void> {
+function what(o: AttachOptions, ctr: Rtnl | undefined): string {
+  return o.container ?? ctr?.netns.label ?? 'container';
+}
+
+/** Deletes the pair attach created (by index: never a link someone else named the same meanwhile). */
+async function undo(host: Rtnl, index: number, name: string, cause: unknown): Promise<void> {
   try {
-    await host.deleteLink(name);
+    await host.deleteLink(index);
   } catch (e) {
-    // ENODEV: already gone with its namespace. Anything else is unexpected, but the original error matters more.
-    if (!(e instanceof NetlinkError && e.errno === 19)) throw e;
+    // ENODEV: already gone with its namespace.
+    if (e instanceof NetlinkError && e.errno === 19) return;
+    throw new LorisError('LORIS_ATTACH_UNDO', `attach failed (${(cause as Error)?.message ?? String(cause)}) and removing ${name} (#${index}) failed too (${(e as Error).message}); delete it by hand`, { cause });
   }
 }
 

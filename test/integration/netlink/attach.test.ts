@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../../../src/errors.js';
 import { waitUntil } from '../../../src/lab/exec.js';
 import {
   ATTACH_STEPS, attach, collectHostLinks, detach, detachGroup, hostIfnameFor, isHostIfname, openNetns, openRtnl,
-  NetlinkError, type Netns, type Rtnl,
+  NetlinkError, NetnsError, type Netns, type Rtnl,
 } from '../../../src/netlink/index.js';
 import { ipAddrs, ipLink, ipRoutes, ipVeths } from './observe.js';
 
@@ -101,6 +101,8 @@ test.serial('attach: kernel failures (bad MTU, unassignable address, name taken)
   t.deepEqual(await ipVeths(x.c.netns), []);
   t.is(await ipLink(h1.netns, hostIfname), undefined);
   await t.throwsAsync(attach({ netns: x.ns, host, hostIfname, addresses: ['10.3.0.1/33'] }), { instanceOf: InvalidArgumentError });
+  await t.throwsAsync(attach({ netns: { name: 'loris-no-such-ns' }, host, hostIfname }), { instanceOf: NetnsError, message: /loris-no-such-ns/ });
+  t.is(await ipLink(h1.netns, hostIfname), undefined);
   // The host name is taken by someone else's link: EEXIST, and that link survives.
   const first = await attach({ netns: x.ns, host, hostIfname, ifname: 'eth2' });
   const taken = await t.throwsAsync(attach({ netns: x.ns, host, hostIfname, ifname: 'eth3' }), { instanceOf: NetlinkError });
