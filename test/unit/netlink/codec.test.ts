@@ -47,6 +47,23 @@ test('framing splits a datagram into messages and keeps their order', (t) => {
   t.deepEqual(msgs.map((m) => [m.type, m.flags, m.seq, m.payload.length]), [[17, 1, 101, 1], [18, 2, 102, 2], [19, 3, 103, 3]]);
 });
 
+test('framing: a datagram cut at every offset yields whole messages or a ProtocolError, never a partial one', (t) => {
+  const b = build((w) => {
+    for (let i = 1; i <= 3; i++) encodeMessage(w, 16 + i, 0, i, (w) => w.attrStr(3, 'x'.repeat(i * 3)));
+  });
+  const whole = decodeMessages(b);
+  for (let cut = 0; cut < b.length; cut++) {
+    let got: ReturnType<typeof decodeMessages> | undefined;
+    try {
+      got = decodeMessages(b.subarray(0, cut));
+    } catch (e) {
+      t.true(e instanceof ProtocolError, `cut ${cut}: ${String(e)}`);
+      continue;
+    }
+    t.deepEqual(got, whole.slice(0, got.length), `cut ${cut}`);
+  }
+});
+
 test('framing rejects short or overlong lengths with ProtocolError', (t) => {
   const b = build((w) => encodeMessage(w, 16, 0, 1, (w) => w.zeros(4)));
   const short = Buffer.from(b);
