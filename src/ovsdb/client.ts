@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { LorisError, NotConnectedError, TimeoutError } from '../errors.js';
-import { OvsdbDisconnectedError, OvsdbError } from './errors.js';
+import { OvsdbDisconnectedError, OvsdbError, rpcError } from './errors.js';
+import { SERVER_DB_COLUMNS, SERVER_MONITOR_ID, serverInfoOf, type ServerDatabaseInfo } from './cluster.js';
+import { encodeMonitorRequests, type MonitorCondSinceResult, type MonitorHandler, type MonitorRequests } from './monitor-requests.js';
 import { JsonRpcConnection, type RpcId } from './jsonrpc.js';
-import { decodeResult, encodeOperation, type Condition, type Operation, type ResultsOf } from './operations.js';
-import { encodeValue, type Json } from './notation.js';
+import { checkTransactResults, encodeOperation, type Operation, type ResultsOf } from './operations.js';
+import type { Json } from './notation.js';
 import { parseSchema, type DatabaseSchema } from './schema.js';
 import { formatRemote, openStream, parseRemotes, type Remote, type SslOptions } from './transport.js';
 
@@ -36,41 +38,6 @@ export interface OvsdbClientOptions {
   waitForConnectMs?: number;
 }
 
-export interface MonitorSelect {
-  initial?: boolean;
-  insert?: boolean;
-  delete?: boolean;
-  modify?: boolean;
-}
-export interface MonitorRequest {
-  columns?: readonly string[];
-  /** monitor_cond / monitor_cond_since only. */
-  where?: readonly Condition[];
-  select?: MonitorSelect;
-}
-export type MonitorRequests = Record<string, MonitorRequest | readonly MonitorRequest[]>;
-
-export type UpdateMethod = 'update' | 'update2' | 'update3';
-/** Receives every update notification of one monitor; `lastTxnId` is set for update3. */
-export type MonitorHandler = (tableUpdates: Record<string, Record<string, unknown>>, method: UpdateMethod, lastTxnId: string | undefined) => void;
-
-export interface MonitorCondSinceResult {
-  found: boolean;
-  lastTxnId: string;
-  updates: Record<string, Record<string, unknown>>;
-}
-
-/** What `_Server.Database` said about `database` on the current server (clustered databases). */
-export interface ServerDatabaseInfo {
-  name: string;
-  model: string;
-  connected: boolean;
-  leader: boolean;
-  index: number | undefined;
-  cid: string | undefined;
-  sid: string | undefined;
-}
-
 export interface ConnectInfo {
   remote: string;
   reconnect: boolean;
@@ -86,22 +53,6 @@ interface ClientEvents {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const SERVER_MONITOR_ID = 'loris-server-db';
-
-function encodeMonitorRequests(reqs: MonitorRequests, withWhere: boolean): Json {
-  const out: Record<string, Json> = {};
-  for (const [table, r] of Object.entries(reqs)) {
-    const list = (Array.isArray(r) ? r : [r]) as readonly MonitorRequest[];
-    out[table] = list.map((m) => {
-      const j: Record<string, Json> = {};
-      if (m.columns) j.columns = [...m.columns];
-      if (m.select) j.select = { ...m.select } as Record<string, Json>;
-      if (withWhere && m.where) j.where = m.where.map(([c, f, v]) => [c, f, encodeValue(v)]);
-      return j;
-    });
-  }
-  return out;
-}
 
 export class OvsdbClient extends EventEmitter<ClientEvents> {
   readonly remotes: readonly Remote[];
@@ -242,7 +193,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     }
     this.serverInfo = info;
     // Follow leadership: when this server stops being the leader, drop it and look for the new one.
-    const initial = (await rpc.request('monitor_cond', ['_Server', SERVER_MONITOR_ID, { Database: [{ where: [['name', '==', db]], columns: ['name', 'model', 'connected', 'leader', 'index', 'cid', 'sid'] }] }], {
+    const initial = (await rpc.request('monitor_cond', ['_Server', SERVER_MONITOR_ID, { Database: [{ where: [['name', '==', db]], columns: [...SERVER_DB_COLUMNS] }] }], {
       timeoutMs: this.o.connectTimeoutMs,
     })) as Record<string, Record<string, unknown>>;
     this.onServerUpdate(rpc, initial);
@@ -478,39 +429,4 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   async setDbChangeAware(aware = true): Promise<void> {
     await this.request('set_db_change_aware', [aware]);
   }
-}
-
-/** A JSON-RPC level error: a string, or an object `{error, details}` (e.g. "unknown database"). */
-function rpcError(method: string, error: unknown, reply: Record<string, unknown>): OvsdbError {
-  if (error && typeof error === 'object' && typeof (error as Record<string, unknown>).error === 'string') {
-    const e = error as Record<string, unknown>;
-    return new OvsdbError(String(e.error), typeof e.details === 'string' ? e.details : undefined, { method });
-  }
-  return new OvsdbError(typeof error === 'string' ? error : JSON.stringify(error), typeof reply.details === 'string' ? reply.details : undefined, { method });
-}
-
-function serverInfoOf(row: Record<string, unknown>): ServerDatabaseInfo {
-  const uuidOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : Array.isArray(v) && v[0] === 'uuid' ? String(v[1]) : undefined);
-  return {
-    name: String(row.name),
-    model: String(row.model),
-    connected: row.connected === true,
-    leader: row.leader === true,
-    index: typeof row.index === 'number' ? row.index : undefined,
-    cid: uuidOf(row.cid),
-    sid: uuidOf(row.sid),
-  };
-}
-
-/** Maps a transact reply to results, throwing OvsdbError for the first failure (op or commit). */
-export function checkTransactResults(ops: readonly Operation[], wire: readonly Json[], raw: unknown): unknown[] {
-  if (!Array.isArray(raw)) throw new LorisError('LORIS_PROTOCOL', 'ovsdb: transact reply is not an array; the server is not speaking RFC 7047');
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i] as Record<string, unknown> | null;
-    if (r && typeof r === 'object' && typeof r.error === 'string') {
-      const commit = i >= ops.length;
-      throw new OvsdbError(r.error, typeof r.details === 'string' ? r.details : undefined, commit ? { commit: true } : { opIndex: i, op: wire[i] });
-    }
-  }
-  return ops.map((op, i) => decodeResult(op, (raw[i] ?? {}) as Record<string, unknown>));
 }

@@ -89,3 +89,12 @@ export class OvsdbConflictError extends LorisError {
     super('LORIS_OVSDB_CONFLICT', `transaction still conflicted with concurrent writers after ${attempts} attempts; reduce contention or raise maxAttempts`);
   }
 }
+
+/** A JSON-RPC level error: a string, or an object `{error, details}` (e.g. "unknown database"). */
+export function rpcError(method: string, error: unknown, reply: Record<string, unknown>): OvsdbError {
+  if (error && typeof error === 'object' && typeof (error as Record<string, unknown>).error === 'string') {
+    const e = error as Record<string, unknown>;
+    return new OvsdbError(String(e.error), typeof e.details === 'string' ? e.details : undefined, { method });
+  }
+  return new OvsdbError(typeof error === 'string' ? error : JSON.stringify(error), typeof reply.details === 'string' ? reply.details : undefined, { method });
+}

@@ -5,6 +5,8 @@ export * from './schema.js';
 export * from './transport.js';
 export * from './framer.js';
 export * from './client.js';
+export * from './cluster.js';
+export * from './monitor-requests.js';
 export * from './replica.js';
 export * from './diff.js';
 export * from './codegen.js';

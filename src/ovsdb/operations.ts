@@ -1,3 +1,5 @@
+import { LorisError } from '../errors.js';
+import { OvsdbError } from './errors.js';
 import { decodeValue, encodeRow, encodeValue, NamedUuid, Uuid, type Json, type Row, type Value } from './notation.js';
 
 /*
@@ -146,4 +148,17 @@ export function decodeWireRow(j: unknown): Row {
   const out: Row = {};
   if (j && typeof j === 'object') for (const [k, v] of Object.entries(j)) out[k] = decodeValue(v);
   return out;
+}
+
+/** Maps a transact reply to results, throwing OvsdbError for the first failure (op or commit). */
+export function checkTransactResults(ops: readonly Operation[], wire: readonly Json[], raw: unknown): unknown[] {
+  if (!Array.isArray(raw)) throw new LorisError('LORIS_PROTOCOL', 'ovsdb: transact reply is not an array; the server is not speaking RFC 7047');
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i] as Record<string, unknown> | null;
+    if (r && typeof r === 'object' && typeof r.error === 'string') {
+      const commit = i >= ops.length;
+      throw new OvsdbError(r.error, typeof r.details === 'string' ? r.details : undefined, commit ? { commit: true } : { opIndex: i, op: wire[i] });
+    }
+  }
+  return ops.map((op, i) => decodeResult(op, (raw[i] ?? {}) as Record<string, unknown>));
 }

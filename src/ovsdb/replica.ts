@@ -1,5 +1,6 @@
 import { LorisError, TimeoutError } from '../errors.js';
-import type { OvsdbClient, MonitorRequests } from './client.js';
+import type { OvsdbClient } from './client.js';
+import type { MonitorRequests } from './monitor-requests.js';
 import { OvsdbConflictError, OvsdbError, ReplicaInconsistentError } from './errors.js';
 import { Uuid, valueEquals, type Row, type Value } from './notation.js';
 import { byUuid, wait, type Operation, type ResultOf, type WaitOp } from './operations.js';
