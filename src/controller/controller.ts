@@ -11,7 +11,10 @@ import { OFPTT_ALL, type FlowMod } from '../ofproto/flow-mod.js';
 import type { FlowStats } from '../ofproto/multipart-flow.js';
 import type { PacketIn } from '../ofproto/packet-in.js';
 import type { PortStatus } from '../ofproto/port-status.js';
+import { OFPPS, type OfpPort } from '../ofproto/port.js';
 import type { OvsdbClient } from '../ovsdb/client.js';
+import { openRtnl, type LinkEvent, type LinkWatch, type Rtnl } from '../netlink/rtnl.js';
+import type { NetnsSpec } from '../netlink/netns.js';
 import type { Store } from '../store/store.js';
 import type { Endpoint, Host, StoreEvent } from '../store/types.js';
 import { unixctl } from '../store/embedded.js';
@@ -63,6 +66,12 @@ export interface ControllerOptions {
   registry?: Registry;
   /** Serve GET /metrics on 127.0.0.1:<port> (0 picks a free port). Off by default. */
   metricsPort?: number;
+  /**
+   * Also follow rtnetlink link events in this namespace (where ovs-vswitchd and the containers' host-side veths live):
+   * a deleted link that is an endpoint's port withdraws its flows at once (container death), without waiting for
+   * ovs-vswitchd's PORT_STATUS. Off by default; PORT_STATUS alone covers it too.
+   */
+  linkEventsNetns?: NetnsSpec;
   /** Reconnect backoff bounds in ms (default 20..1000). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -70,7 +79,7 @@ export interface ControllerOptions {
 
 export interface ControllerEvents {
   /** A full reconciliation finished after (re)connecting. */
-  synced: [{ added: number; modified: number; deleted: number; unchanged: number; ms: number }];
+  synced: [{ added: number; modified: number; deleted: number; unchanged: number; ms: number; phases: { dumpMs: number; computeMs: number; diffMs: number; applyMs: number } }];
   /** The OpenFlow connection dropped. */
   disconnected: [LorisError | undefined];
   /** A background step failed (logged too); the controller keeps running. */
@@ -124,6 +133,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private chain: Promise<unknown> = Promise.resolve();
   private tunnelSync: Promise<void> = Promise.resolve();
   private readonly unsubscribers: (() => void)[] = [];
+  private rtnl: Rtnl | undefined;
+  /** Endpoint links rtnetlink reported deleted; their ports stay unusable until the link or port is re-added. */
+  private readonly deadLinks = new Set<string>();
+  private linkWatch: LinkWatch | undefined;
 
   constructor(o: ControllerOptions) {
     super();
@@ -158,6 +171,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     await ensureIntegrationBridge(this.o.ovsdb, this.bridge, this.o.datapathType ?? autoDatapathType());
     for (const e of this.o.store.endpoints()) this.storeEndpoints.set(e.uuid, e);
     this.subscribe();
+    if (this.o.linkEventsNetns) this.watchLinks(this.o.linkEventsNetns);
     await this.syncTunnels();
     if (this.o.metricsPort !== undefined) {
       const { server, port } = await this.metrics.listen(this.o.metricsPort);
@@ -174,6 +188,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.running = false;
     clearTimeout(this.reconnectTimer);
     for (const off of this.unsubscribers.splice(0)) off();
+    this.linkWatch?.close();
+    this.rtnl?.close();
+    this.linkWatch = undefined;
+    this.rtnl = undefined;
     await this.chain.catch(() => undefined);
     const c = this.conn;
     this.conn = undefined;
@@ -222,6 +240,28 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.unsubscribers.push(() => store.off('endpoint', onEndpoint), () => store.off('host', onHost), () => store.off('cluster', onHost));
     for (const e of this.storeEndpoints.values()) indexAdd(this.idx, this.toPipeline(e));
     this.rebuildOfportIndex();
+  }
+
+  private watchLinks(netns: NetnsSpec): void {
+    this.rtnl = openRtnl({ netns });
+    this.linkWatch = this.rtnl.watchLinks(
+      (ev: LinkEvent) => {
+        const name = ev.link.name;
+        if (ev.type === 'new') {
+          this.deadLinks.delete(name); // ovs-vswitchd re-opens it and reports the port again
+          return;
+        }
+        const local = [...this.storeEndpoints.values()].some((e) => e.host === this.host && e.portName === name);
+        if (!local) return;
+        this.deadLinks.add(name);
+        this.metrics.linkEvents.inc();
+        this.log.info({ link: name }, 'endpoint link deleted');
+        if (!this.ports.has(name)) return;
+        this.ports.delete(name);
+        this.portChanged(name);
+      },
+      (e: Error) => this.fail('link events', e),
+    );
   }
 
   private toPipeline(e: Endpoint): PipelineEndpoint {
@@ -280,7 +320,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   private onPortStatus(ps: PortStatus): void {
     const name = ps.port.name;
-    const gone = ps.reason === 1 /* OFPPR_DELETE */;
+    if (ps.reason === 0 /* OFPPR_ADD */) this.deadLinks.delete(name);
+    const gone = ps.reason === 1 /* OFPPR_DELETE */ || portVanished(ps.port) || this.deadLinks.has(name);
     if (gone) this.ports.delete(name);
     else this.ports.set(name, ps.port.portNo);
     this.log.debug({ name, portNo: ps.port.portNo, reason: ps.reason }, 'port status');
@@ -385,7 +426,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       await conn.setAsync();
       const parts = await conn.multipartAll({ kind: 'port_desc' });
       this.ports.clear();
-      for (const p of parts) if (p.kind === 'port_desc') for (const port of p.ports) this.ports.set(port.name, port.portNo);
+      for (const p of parts) if (p.kind === 'port_desc') for (const port of p.ports) if (!portVanished(port)) this.ports.set(port.name, port.portNo);
       conn.on('port_status', (ps) => this.onPortStatus(ps));
       conn.on('packet_in', (pi) => void this.onPacketIn(conn, pi).catch((e: Error) => this.fail('packet-in', e)));
       conn.on('close', (err) => this.onClose(conn, err));
@@ -427,23 +468,28 @@ export class Controller extends EventEmitter<ControllerEvents> {
     const t0 = performance.now();
     const end = this.metrics.reconcileSeconds.startTimer({ kind: 'full' });
     const installed = await this.dumpFlows(conn);
+    const t1 = performance.now();
     const desired = new Map<string, FlowMod[]>();
     const all: FlowEntry[] = [];
+    const state = this.state;
     for (const o of owners(this.idx)) {
-      const flows = ownerFlows(this.state, this.idx, o);
+      const flows = ownerFlows(state, this.idx, o);
       if (flows.length) desired.set(ownerKey(o), flows);
       for (const f of flows) all.push(f);
     }
+    const t2 = performance.now();
     const r = reconcile(installed, all, { owned: isLorisCookie });
+    const t3 = performance.now();
     if (r.mods.length) await conn.bundle(r.mods, { atomic: true });
+    const phases = { dumpMs: t1 - t0, computeMs: t2 - t1, diffMs: t3 - t2, applyMs: performance.now() - t3 };
     this.countMods(r.mods);
     this.installed = desired;
     this.metrics.flows.set(all.length);
     this.metrics.reconciles.inc({ kind: 'full' });
     end();
     const ms = Math.round((performance.now() - t0) * 10) / 10;
-    this.log.info({ ...r.stats, ms }, 'flow table reconciled');
-    this.emit('synced', { ...r.stats, ms });
+    this.log.info({ ...r.stats, ms, ...phases }, 'flow table reconciled');
+    this.emit('synced', { ...r.stats, ms, phases });
   }
 
   private countMods(mods: FlowMod[]): void {
@@ -536,6 +582,14 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.log.error({ err: e.message }, `${what} failed`);
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }
+}
+
+/**
+ * With the userspace datapath a port whose network device vanished (its container died) is not deleted: OVS keeps
+ * it with LINK_DOWN and an all-zero address. Such a port can carry nothing; treat it as gone.
+ */
+function portVanished(p: OfpPort): boolean {
+  return (p.state & OFPPS.LINK_DOWN) !== 0 && p.hwAddr === '00:00:00:00:00:00';
 }
 
 const RANK: Record<FlowMod['command'], number> = { delete_strict: 0, delete: 0, modify_strict: 1, modify: 1, add: 2 };

@@ -16,6 +16,7 @@ export class ControllerMetrics {
   readonly connected: Gauge;
   readonly endpoints: Gauge<'where'>;
   readonly tunnels: Gauge;
+  readonly linkEvents: Counter;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -29,6 +30,7 @@ export class ControllerMetrics {
     this.connects = new Counter({ name: 'loris_controller_connects_total', help: 'OpenFlow connections established to the bridge', registers });
     this.connected = new Gauge({ name: 'loris_controller_connected', help: '1 while the OpenFlow connection is up', registers });
     this.endpoints = new Gauge({ name: 'loris_controller_endpoints', help: 'Endpoints known, local or remote', labelNames: ['where'], registers });
+    this.linkEvents = new Counter({ name: 'loris_controller_link_deletions_total', help: 'Endpoint links seen deleted through rtnetlink (container death)', registers });
     this.tunnels = new Gauge({ name: 'loris_controller_tunnels', help: 'Tunnel ports on the integration bridge', registers });
   }
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { Lab, type LabHost } from '../../../src/lab/index.js';
-import { waitUntil } from '../../../src/lab/exec.js';
+import { run, waitUntil } from '../../../src/lab/exec.js';
 import { OfConnection } from '../../../src/ofproto/connection.js';
 import { OFPTT_ALL } from '../../../src/ofproto/flow-mod.js';
 import type { FlowStats } from '../../../src/ofproto/multipart-flow.js';
@@ -32,7 +32,7 @@ test.before(async () => {
   await store.registerHost({ name: 'p2', address: '192.0.2.102', tunnelType: 'gre' });
   await store.ensurePod(5, { subnet: '10.5.0.0/24' });
   await store.ensurePod(6, { subnet: '10.6.0.0/24' });
-  ctl = new Controller({ ovsdb: db, store, host: 'h1', mgmtSocket: lab.mgmtSocket(h1, 'br-int'), vswitchdCtl: h1.ovs.vswitchdCtl, metricsPort: 0 });
+  ctl = new Controller({ ovsdb: db, store, host: 'h1', mgmtSocket: lab.mgmtSocket(h1, 'br-int'), vswitchdCtl: h1.ovs.vswitchdCtl, metricsPort: 0, linkEventsNetns: { name: h1.netns } });
   ctl.on('error', () => undefined);
   await ctl.start();
 });
@@ -106,6 +106,19 @@ test.serial('incremental changes (endpoints come and go, ports appear late, peer
   await waitUntil('sync 5', inSync, 5000, 50);
   await store.release({ containerId: 'l1' });
   await waitUntil('sync 6', inSync, 5000, 50);
+  // Container death: its namespace goes, the host-side veth with it; rtnetlink reports the link deleted.
+  const c2 = await lab.addContainer('l2', 'netns');
+  await store.allocate({ pod: 6, container: { id: 'l2' }, ip: '10.6.0.222', host: 'h1', portName: 'vl2' });
+  await lab.plug(c2, h1, { ip: '10.6.0.222/24', bridge: 'br-int' });
+  await waitUntil('sync 6b', inSync, 5000, 50);
+  const withL2 = ctl.installedFlowCount();
+  if (c2.kind !== 'netns') throw new Error('netns container expected');
+  await run(['ip', 'netns', 'del', c2.netns]);
+  await waitUntil('l2 flows withdrawn', () => ctl.installedFlowCount() < withL2, 5000, 10);
+  t.regex(await (await fetch(`http://127.0.0.1:${ctl.metricsPort}/metrics`)).text(), /loris_controller_link_deletions_total 1/);
+  await store.release({ containerId: 'l2' });
+  await lab.vsctl(h1, ['--if-exists', 'del-port', 'br-int', 'vl2']);
+  await waitUntil('sync 6c', inSync, 5000, 50);
   // A peer leaves: its tunnel goes.
   for (const e of store.endpoints({ host: 'p2' })) await store.release(e.uuid);
   await store.removeHost('p2');
