@@ -24,6 +24,8 @@ const TABLE_FEATURES = readFileSync(join(import.meta.dirname, 'table-features-0.
  */
 export class FakeSwitch {
   readonly recorded: Recorded[] = [];
+  /** Test hook: handle a message yourself (return true to skip the default answer). `send` defaults to its xid. */
+  override: ((m: OfMessage, send: (m: OfMessage, xid?: number) => void, socket: OfSocket) => boolean) | undefined;
   private sockets = new Set<OfSocket>();
   private config = { flags: 0, missSendLen: 0 };
   private constructor(private readonly listener: SocketListener | undefined) {}
@@ -68,6 +70,7 @@ export class FakeSwitch {
           this.recorded.push({ bytes: f, msg: undefined, error: String(e) });
           continue;
         }
+        if (this.override?.(msg, (m, xid) => s.write(encodeMessage(m, xid ?? msg.xid)), s)) continue;
         const reply = this.answer(msg);
         if (reply) s.write(encodeMessage(reply, msg.xid));
       }
@@ -119,6 +122,11 @@ export class FakeSwitch {
       default:
         return undefined;
     }
+  }
+
+  /** Writes raw bytes to every connected controller (e.g. a switch-initiated ECHO_REQUEST). */
+  broadcast(bytes: Buffer): void {
+    for (const s of this.sockets) s.write(bytes);
   }
 
   async close(): Promise<void> {
