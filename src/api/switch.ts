@@ -5,6 +5,7 @@ import { OFPP_ANY } from '../ofproto/actions.js';
 import { OfConnection } from '../ofproto/connection.js';
 import { OFPG_ANY, OFPTT_ALL } from '../ofproto/flow-mod.js';
 import type { FlowStats } from '../ofproto/multipart-flow.js';
+export { formatFlow } from '../ofproto/print.js';
 import type { OvsdbClient } from '../ovsdb/client.js';
 import { Uuid, type Value } from '../ovsdb/notation.js';
 import { del, eq, mutate, mutation, select } from '../ovsdb/operations.js';
@@ -155,24 +156,3 @@ export async function waitForEndpointFlows(db: string, bridge: string, endpointU
   }
 }
 
-function fmtValue(v: unknown): string {
-  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
-  if (v && typeof v === 'object' && 'value' in v) {
-    const m = v as { value: unknown; mask?: unknown };
-    return m.mask === undefined ? fmtValue(m.value) : `${fmtValue(m.value)}/${fmtValue(m.mask)}`;
-  }
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x));
-}
-
-/**
- * One line per flow in ovs-ofctl dump-flows' layout (cookie, duration, table, counters, priority, match,
- * then the instructions). Match fields and instructions use loris's field names.
- */
-export function formatFlow(f: FlowStats): string {
-  const match = Object.entries(f.match)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${fmtValue(v)}`);
-  const head = `cookie=0x${f.cookie.toString(16)}, duration=${f.durationSec}.${String(Math.floor(f.durationNsec / 1e6)).padStart(3, '0')}s, table=${f.tableId}, n_packets=${f.packetCount}, n_bytes=${f.byteCount}, priority=${f.priority}`;
-  const instr = f.instructions.length ? f.instructions.map((i) => fmtValue(i)).join(',') : 'drop';
-  return `${[head, ...match].join(',')} actions=${instr}`;
-}

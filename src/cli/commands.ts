@@ -1,4 +1,5 @@
 import { Loris } from '../api/loris.js';
+import { mgmtSocket } from '../api/switch.js';
 import type { LorisOptions } from '../api/types.js';
 import { exitCodeTable } from './exit-codes.js';
 import { table, type Output } from './output.js';
@@ -111,6 +112,38 @@ export async function agentCommand(ctx: CommandContext): Promise<void> {
 export async function labCommand(ctx: CommandContext, action: unknown): Promise<void> {
   const lab = await import('./lab.js');
   await lab.runLab(ctx, String(action ?? 'demo'));
+}
+
+async function readArgOrStdin(arg: unknown): Promise<string> {
+  if (arg !== undefined && arg !== '-') return String(arg);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A bridge name becomes its management socket next to the OVSDB socket; a remote (`unix:`, `tcp:`…) stays. */
+function ofRemote(g: GlobalOptions, bridge: string): string {
+  return /^[a-z]+:/.test(bridge) ? bridge : `unix:${mgmtSocket(g.db, bridge)}`;
+}
+
+export async function ofpPrintCommand(ctx: CommandContext, hex: unknown): Promise<void> {
+  const { ofpPrint } = await import('./ofp.js');
+  await ofpPrint(await readArgOrStdin(hex), { json: ctx.g.json });
+}
+
+export async function ofpEncodeCommand(ctx: CommandContext, json: unknown): Promise<void> {
+  const { ofpEncode } = await import('./ofp.js');
+  ofpEncode(await readArgOrStdin(json), { json: ctx.g.json });
+}
+
+export async function dumpFlowsCommand(ctx: CommandContext, bridge: unknown): Promise<void> {
+  const { dumpFlows } = await import('./ofp.js');
+  await dumpFlows(ofRemote(ctx.g, String(bridge)), { json: ctx.g.json });
+}
+
+export async function addFlowsCommand(ctx: CommandContext, bridge: unknown, file: unknown): Promise<void> {
+  const { addFlows } = await import('./ofp.js');
+  await addFlows(ofRemote(ctx.g, String(bridge)), String(file), { json: ctx.g.json });
 }
 
 export async function labServeCommand(ctx: CommandContext): Promise<void> {

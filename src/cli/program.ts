@@ -165,6 +165,33 @@ export function buildProgram(
     .action(lazy('labCommand', makeOutput));
 
   program
+    .command('ofp-print')
+    .description('decode OpenFlow 1.3 messages given as hex (or - for stdin), like ovs-ofctl ofp-print')
+    .argument('[hex]', 'message bytes as hex', '-')
+    .addHelpText('after', '\nExamples:\n  loris ofp-print 0404001000000001\n  loris --json ofp-print - < msg.hex')
+    .action(lazy('ofpPrintCommand', makeOutput));
+
+  program
+    .command('ofp-encode')
+    .description('encode OpenFlow 1.3 messages given as JSON (or - for stdin) to hex; the inverse of --json ofp-print')
+    .argument('[json]', 'a message object or an array of them', '-')
+    .action(lazy('ofpEncodeCommand', makeOutput));
+
+  program
+    .command('dump-flows')
+    .description('print a bridge\'s flows like ovs-ofctl dump-flows')
+    .argument('[bridge]', 'a bridge name (its mgmt socket next to --db) or an OpenFlow remote (unix:…, tcp:…)', 'br-int')
+    .addHelpText('after', '\nExamples:\n  loris dump-flows br-int\n  loris dump-flows unix:/var/run/openvswitch/br-int.mgmt')
+    .action(lazy('dumpFlowsCommand', makeOutput));
+
+  program
+    .command('add-flows')
+    .description('install flows from a file (one JSON flow-mod per line) in one atomic bundle, like ovs-ofctl --bundle add-flows')
+    .argument('<bridge>', 'a bridge name or an OpenFlow remote')
+    .argument('<file>', 'flow file')
+    .action(lazy('addFlowsCommand', makeOutput));
+
+  program
     .command('lab-serve', { hidden: true })
     .description('holds a lab until SIGTERM (started by lab up)')
     .option('--hosts <n>', 'hosts', '3')
