@@ -72,7 +72,12 @@ function findFd(port: number, predicted: number): number | undefined {
  * false when the fd could not be found or the kernel refused, and errors then carry only the errno.
  */
 export function enableExtAck(port: number, predictedFd: number): boolean {
-  const fd = findFd(port, predictedFd);
+  let fd: number | undefined;
+  try {
+    fd = findFd(port, predictedFd);
+  } catch {
+    return false; // no /proc: errors keep their errno and loris's hint
+  }
   if (fd === undefined) return false;
   const one = Buffer.alloc(4);
   one.writeInt32LE(1, 0);
