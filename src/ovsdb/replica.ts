@@ -66,6 +66,8 @@ export class Replica<T extends TableTypes = Record<string, AnyRow>> {
   seq = 0;
   /** Number of full resynchronisations done (after inconsistency or a reconnect without history). */
   resyncs = 0;
+  /** Resubscriptions answered from the server's history (monitor_cond_since found the last txn id). */
+  fastResyncs = 0;
   schema!: DatabaseSchema;
   private readonly onConnect = (info: { reconnect: boolean }): void => {
     if (info.reconnect && !this.stopped) this.resubscribe(false);
@@ -265,7 +267,10 @@ export class Replica<T extends TableTypes = Record<string, AnyRow>> {
         if (m === 'monitor_cond_since') {
           const r = await this.client.monitorCondSince(db, id, reqs, full ? undefined : this.lastTxnId, handler);
           this.method = m;
-          if (r.found) this.applySafely(() => this.applyUpdates(r.updates, 2), r.lastTxnId);
+          if (r.found) {
+            if (!full && this.lastTxnId !== undefined) this.fastResyncs++;
+            this.applySafely(() => this.applyUpdates(r.updates, 2), r.lastTxnId);
+          }
           else this.replaceAll(r.updates, 2, r.lastTxnId);
         } else if (m === 'monitor_cond') {
           const initial = await this.client.monitorCond(db, id, reqs, handler);
