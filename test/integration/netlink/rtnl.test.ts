@@ -218,3 +218,13 @@ test.serial('extended ACKs: the socket fd is found by port id even when the pred
     raw.close();
   }
 });
+
+test.serial('moveTo: a link moved into another namespace shows up there and leaves here', async (t) => {
+  await ra.createVeth({ name: 'mv0', peer: { name: 'mv1' } });
+  await ra.moveTo('mv1', nsB);
+  t.is(await ipLink(a.netns, 'mv1'), undefined);
+  t.like(await ipLink(b.netns, 'mv1'), { ifname: 'mv1' });
+  t.like(await rb.findLink('mv1'), { kind: 'veth', name: 'mv1' });
+  await rb.deleteLink('mv1');
+  t.is(await ipLink(a.netns, 'mv0'), undefined, 'its peer went too');
+});
