@@ -3,6 +3,9 @@ import { Lab, type LabContainer, type LabHost } from '../../src/lab/index.js';
 import { OvsdbClient } from '../../src/ovsdb/client.js';
 import { Store } from '../../src/store/store.js';
 import { Controller, type ControllerOptions } from '../../src/controller/controller.js';
+import { attach } from '../../src/netlink/attach.js';
+import { openRtnl } from '../../src/netlink/rtnl.js';
+import { Vswitch } from '../../src/ovsdb/vswitch.js';
 
 /**
  * A lab of N emulated hosts, each with a loris Controller (run in this process against the host's own sockets)
@@ -83,12 +86,24 @@ export class ControllerLab {
     return c;
   }
 
-  /** A netns container in `pod` on `h` with a static address: store endpoint first, then the lab's veth + OVS port. */
+  /**
+   * A container in `pod` on `h` with a static address, plumbed the way `loris connect` does it with loris's own
+   * code: store endpoint, veth by rtnetlink (`attach`: host end in the host's namespace, peer born in the
+   * container's), OVS port by OVSDB (`Vswitch.addPort`).
+   */
   async addMember(name: string, h: LabHost, pod: number, ip: string, kind: 'netns' | 'docker' = 'netns'): Promise<Member> {
     const c = await this.lab.addContainer(name, kind);
     const mac = `02:00:00:${pod.toString(16).padStart(2, '0')}:${(this.members.length + 1).toString(16).padStart(2, '0')}:01`;
-    await this.store(h.name).allocate({ pod, container: { id: name }, ip, mac, host: h.name, portName: `v${name}`.slice(0, 15) });
-    await this.lab.plug(c, h, { ip: `${ip}/24`, mac, bridge: 'br-int', mtu: this.store(h.name).effectiveMtu(pod) });
+    const hostIfname = `v${name}`.slice(0, 15);
+    const store = this.store(h.name);
+    await store.allocate({ pod, container: { id: name }, ip, mac, host: h.name, portName: hostIfname });
+    const host = openRtnl({ netns: { name: h.netns } });
+    try {
+      await attach({ netns: c.kind === 'netns' ? { name: c.netns } : { pid: c.pid }, host, hostIfname, mac, mtu: store.effectiveMtu(pod), addresses: [`${ip}/24`], container: name });
+    } finally {
+      host.close();
+    }
+    await new Vswitch(this.dbs.get(h.name) as OvsdbClient).addPort('br-int', hostIfname);
     const m = { c, host: h, pod, ip, mac };
     this.members.push(m);
     return m;
