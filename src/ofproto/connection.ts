@@ -19,7 +19,8 @@ import { connectSocket, listenSocket, type OfSocket, type SocketListener, type T
 export interface OfConnectionOptions {
   /** Send ECHO_REQUEST after this long without hearing from the peer (default 5000 ms; 0 disables keepalive). */
   echoIntervalMs?: number;
-  /** Declare the peer dead when nothing arrives this long after an ECHO_REQUEST (default 5000 ms). */
+  /** Declare the peer dead when nothing arrives this long after an ECHO_REQUEST (default 10000 ms: a switch busy
+   * committing a large bundle answers nothing until it is done). */
   echoTimeoutMs?: number;
   /** Default time a request may wait for its reply (default 60000 ms). */
   requestTimeoutMs?: number;
@@ -112,7 +113,7 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     this.name = name;
     this.opts = {
       echoIntervalMs: o.echoIntervalMs ?? 5000,
-      echoTimeoutMs: o.echoTimeoutMs ?? 5000,
+      echoTimeoutMs: o.echoTimeoutMs ?? 10_000,
       requestTimeoutMs: o.requestTimeoutMs ?? 60_000,
       handshakeTimeoutMs: o.handshakeTimeoutMs ?? 10_000,
       highWaterMark: o.highWaterMark ?? 1 << 20,
