@@ -147,6 +147,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       makeError: (method, error, reply) => rpcError(method, error, reply),
       closedError: (method) => new OvsdbDisconnectedError(method),
       onClose: (err) => this.onRpcClose(rpc, err),
+      onHandlerError: (err) => this.emit('warning', err),
     });
     try {
       await this.checkLeader(rpc);

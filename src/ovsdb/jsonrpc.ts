@@ -20,6 +20,8 @@ export interface RpcHandlers {
   onClose(err: Error | undefined): void;
   /** Rejection for requests still pending when the socket closes. */
   closedError(method: string): Error;
+  /** A notification/request handler threw. */
+  onHandlerError?(err: Error): void;
   /** Protocol name for framer errors. */
   protocol?: string;
 }
@@ -76,7 +78,12 @@ export class JsonRpcConnection {
     const msg = m as Record<string, unknown>;
     if (typeof msg.method === 'string') {
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      this.h.onMessage(msg.method, Array.isArray(msg.params) ? msg.params : [], id);
+      try {
+        this.h.onMessage(msg.method, Array.isArray(msg.params) ? msg.params : [], id);
+      } catch (e) {
+        // A handler bug must not kill the socket's data handler (or the process); report it and go on.
+        this.h.onHandlerError?.(e as Error);
+      }
       return;
     }
     const id = msg.id;

@@ -315,8 +315,10 @@ export class Replica<T extends TableTypes = Record<string, AnyRow>> {
     try {
       events = apply();
     } catch (e) {
-      if (!(e instanceof ReplicaInconsistentError)) throw e;
-      this.client.emit('warning', e);
+      // Anything that stops an update from applying (including malformed notation) leaves the replica
+      // unsure of its contents: resynchronise rather than throw into the socket's data handler.
+      const err = e instanceof ReplicaInconsistentError ? e : new ReplicaInconsistentError(`update could not be applied (${(e as Error).message})`);
+      this.client.emit('warning', err);
       this.lastTxnId = undefined;
       this.monitorId = ''; // ignore further updates of the broken monitor
       this.resyncs++;
