@@ -1,6 +1,5 @@
 import { closeSync, constants as fsc, existsSync, fstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
-import { getSystemErrorName } from 'node:util';
-import koffi from 'koffi';
+import { lastErrno, libc } from './libc.js';
 import { InvalidArgumentError, LorisError } from '../errors.js';
 import { NetnsError } from './errors.js';
 
@@ -16,39 +15,7 @@ const MS_REC = 0x4000;
 const MS_SHARED = 1 << 20;
 const MNT_DETACH = 2;
 
-/** The few libc calls Node lacks, bound on first use. */
-interface Libc {
-  setns(fd: number, nstype: number): number;
-  unshare(flags: number): number;
-  mount(src: string | null, target: string, fstype: string | null, flags: number, data: null): number;
-  umount2(target: string, flags: number): number;
-}
-let libc: Libc | undefined;
-function c(): Libc {
-  if (!libc) {
-    const lib = koffi.load('libc.so.6');
-    const setnsF = lib.func('int setns(int fd, int nstype)');
-    const unshareF = lib.func('int unshare(int flags)');
-    const mountF = lib.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const void *data)');
-    const umountF = lib.func('int umount2(const char *target, int flags)');
-    libc = {
-      setns: (fd, t) => setnsF(fd, t) as number,
-      unshare: (f) => unshareF(f) as number,
-      mount: (src, target, fstype, flags, data) => mountF(src, target, fstype, flags, data) as number,
-      umount2: (target, flags) => umountF(target, flags) as number,
-    };
-  }
-  return libc;
-}
-
-function lastErrno(): string {
-  const errno = koffi.errno();
-  try {
-    return getSystemErrorName(-errno);
-  } catch {
-    return String(errno);
-  }
-}
+const c = libc;
 
 function setns(fd: number, label: string): void {
   if (c().setns(fd, CLONE_NEWNET) !== 0) {

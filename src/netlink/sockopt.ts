@@ -1,5 +1,5 @@
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import koffi from 'koffi';
+import { libc } from './libc.js';
 
 /*
  * The `netlink` package does not expose its socket's fd, and two options matter for readable errors:
@@ -12,24 +12,6 @@ const SOL_NETLINK = 270;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
 const AF_NETLINK = 16;
-
-interface SockLibc {
-  setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
-  getsockname(fd: number, addr: Buffer, len: Buffer): number;
-}
-let lib: SockLibc | undefined;
-function libc(): SockLibc {
-  if (!lib) {
-    const l = koffi.load('libc.so.6');
-    const set = l.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)');
-    const get = l.func('int getsockname(int fd, _Out_ void *addr, _Inout_ uint32_t *len)');
-    lib = {
-      setsockopt: (fd, level, name, value, len) => set(fd, level, name, value, len) as number,
-      getsockname: (fd, addr, len) => get(fd, addr, len) as number,
-    };
-  }
-  return lib;
-}
 
 /** True when `fd` is a netlink socket bound to `port` (struct sockaddr_nl: family u16, pad u16, pid u32, groups u32). */
 function isNetlinkPort(fd: number, port: number): boolean {
