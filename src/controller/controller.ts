@@ -17,7 +17,7 @@ import { openRtnl, type LinkEvent, type LinkWatch, type Rtnl } from '../netlink/
 import type { NetnsSpec } from '../netlink/netns.js';
 import type { Store } from '../store/store.js';
 import type { Endpoint, Host, StoreEvent } from '../store/types.js';
-import { unixctl } from '../store/embedded.js';
+import { unixctl } from '../ovsdb/unixctl.js';
 import { DEFAULT_LEASE_TIME, decodeDhcpFrame, dhcpReply, encodeDhcpFrame } from './dhcp.js';
 import { ControllerMetrics } from './metrics.js';
 import { autoDatapathType, ensureIntegrationBridge, pairTunnelType, syncTunnels, tunnelPortName, type TunnelSpec } from './ovs-bridge.js';

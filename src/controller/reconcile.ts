@@ -87,6 +87,13 @@ export const deleteFlowStrict = (f: FlowEntry): FlowMod => baseMod(f, 'delete_st
  */
 export function reconcile(installed: Iterable<FlowEntry>, desired: Iterable<FlowEntry>, opts: ReconcileOptions = {}): ReconcileResult {
   const owned = opts.owned ?? (() => true);
+  const have = Array.isArray(installed) ? (installed as FlowEntry[]) : [...installed];
+  if (have.length === 0) {
+    // Fresh table (first start, ovs-vswitchd restarted): everything is an add; no identities to compute. An add
+    // replaces a flow of the same identity, so a duplicate desired identity ends as the last one, as below.
+    const mods = Array.from(desired, addFlow);
+    return { mods, stats: { unchanged: 0, added: mods.length, modified: 0, deleted: 0 } };
+  }
   const want = new Map<string, FlowEntry>();
   for (const f of desired) want.set(flowIdentity(f), f);
   const stats: ReconcileStats = { unchanged: 0, added: 0, modified: 0, deleted: 0 };
@@ -94,21 +101,21 @@ export function reconcile(installed: Iterable<FlowEntry>, desired: Iterable<Flow
   const modifies: FlowMod[] = [];
   const adds: FlowMod[] = [];
   const seen = new Set<string>();
-  for (const have of installed) {
-    const id = flowIdentity(have);
+  for (const f of have) {
+    const id = flowIdentity(f);
     const w = want.get(id);
     if (!w || seen.has(id)) {
-      if (owned(have.cookie)) {
-        deletes.push(deleteFlowStrict(have));
+      if (owned(f.cookie)) {
+        deletes.push(deleteFlowStrict(f));
         stats.deleted++;
       }
       continue;
     }
     seen.add(id);
-    if (w.cookie !== have.cookie) {
+    if (w.cookie !== f.cookie) {
       adds.push(addFlow(w));
       stats.modified++;
-    } else if (flowBody(w) !== flowBody(have)) {
+    } else if (flowBody(w) !== flowBody(f)) {
       modifies.push(modifyFlowStrict(w));
       stats.modified++;
     } else {
