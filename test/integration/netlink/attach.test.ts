@@ -132,3 +132,17 @@ test.serial('detachGroup and collectHostLinks remove many host ends at once', as
   t.is(await ipLink(h1.netns, stale), undefined);
   await detach({ host, hostIfname: keep });
 });
+
+test.serial('concurrent attaches share one host handle: replies are matched by sequence number', async (t) => {
+  const jobs = ctrs.flatMap((x, k) => [0, 1].map((j) => attach({ netns: x.ns, host, hostIfname: hostIfnameFor(x.c.name, `conc${j}`), ifname: `eth${5 + j}`, mtu: 1400 + j, addresses: [`10.7.${k}.${j + 1}/24`] })));
+  const results = await Promise.all(jobs);
+  t.is(new Set(results.map((r) => r.hostIfindex)).size, 6);
+  for (const [k, x] of ctrs.entries()) {
+    for (const j of [0, 1]) {
+      t.like(await ipLink(x.c.netns, `eth${5 + j}`), { mtu: 1400 + j });
+      t.deepEqual(await ipAddrs(x.c.netns, `eth${5 + j}`), [`10.7.${k}.${j + 1}/24`]);
+    }
+  }
+  t.deepEqual(await Promise.all(results.map((r) => detach({ host, hostIfname: r.hostIfname }))), results.map(() => true));
+  for (const x of ctrs) t.deepEqual(await ipVeths(x.c.netns), []);
+});
