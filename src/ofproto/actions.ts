@@ -154,8 +154,8 @@ export const OF_DECODERS: Readonly<Record<number, OfDecoder>> = buildTable<OfDec
       const at = r.pos;
       const { def, value } = readOxm(r);
       if (typeof value === 'object') return r.fail(`set_field ${def.name} carries a mask (not allowed in OpenFlow 1.3)`, at);
-      if (r.remaining >= 8 || r.buf.subarray(r.pos, r.end).some((b) => b !== 0)) r.fail('set_field has non-zero bytes after its OXM', r.pos);
-      r.pos = r.end;
+      if (r.remaining >= 8) r.fail('set_field has 8 or more bytes after its OXM', r.pos);
+      while (r.pos < r.end) if (r.buf[r.pos++] !== 0) r.fail('set_field has non-zero padding after its OXM', r.pos - 1);
       return { type: 'set_field', field: def.name, value };
     },
   ],

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Reader, Writer } from './bytes.js';
 import { decodeMatch, encodeMatch, type Match } from './match.js';
 import { decodeInstructions, encodeInstructions, type Instruction } from './instructions.js';
+import { readU64, writeU64 } from './oxm.js';
 
 /** Size of an OFPT_FLOW_MOD with an empty match and no instructions, header included (a test pins it). */
 export const OFP_FLOW_MOD_SIZE = 56;
@@ -75,9 +76,9 @@ const COMMAND_CODE: Readonly<Record<FlowModCommand, number>> = { add: 0, modify:
 export function encodeFlowModBody(w: Writer, m: FlowMod): void {
   const cmd = COMMAND_CODE[m.command];
   if (cmd === undefined) throw new InvalidArgumentError(`unknown flow-mod command "${m.command}"; use one of ${FLOW_MOD_COMMANDS.join(', ')}`);
-  w.u64(m.cookie)
-    .u64(m.cookieMask)
-    .u8(m.tableId)
+  writeU64(w, m.cookie);
+  writeU64(w, m.cookieMask);
+  w.u8(m.tableId)
     .u8(cmd)
     .u16(m.idleTimeout)
     .u16(m.hardTimeout)
@@ -93,8 +94,8 @@ export function encodeFlowModBody(w: Writer, m: FlowMod): void {
 
 /** Reads a flow-mod body: the reader's window is the message after its 8-byte header. */
 export function decodeFlowModBody(r: Reader): FlowMod {
-  const cookie = r.u64();
-  const cookieMask = r.u64();
+  const cookie = readU64(r);
+  const cookieMask = readU64(r);
   const tableId = r.u8();
   const cmdAt = r.pos;
   const command = FLOW_MOD_COMMANDS[r.u8()];

@@ -72,13 +72,15 @@ export const INSTRUCTION_DECODERS: Readonly<Record<number, Dec>> = buildTable<De
   [OFPIT_METER, (r) => ({ type: 'meter', meterId: r.u32() })],
 ]);
 
+function decodeInstruction(type: number, ir: Reader): Instruction {
+  const dec = INSTRUCTION_DECODERS[type];
+  if (dec === undefined) return { type: 'unknown', instructionType: type, body: ir.bytes(ir.remaining) };
+  const i = dec(ir);
+  if (ir.remaining > 0) ir.fail(`instruction type ${type} is longer than its layout`);
+  return i;
+}
+
 /** Decodes instructions until the reader's window is used up. */
 export function decodeInstructions(r: Reader): Instruction[] {
-  return readTlvs8(r, 'instruction', (type, ir) => {
-    const dec = INSTRUCTION_DECODERS[type];
-    if (dec === undefined) return { type: 'unknown', instructionType: type, body: ir.bytes(ir.remaining) };
-    const i = dec(ir);
-    if (ir.remaining > 0) ir.fail(`instruction type ${type} is longer than its layout`);
-    return i;
-  });
+  return readTlvs8(r, 'instruction', decodeInstruction);
 }

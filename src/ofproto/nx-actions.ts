@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Reader, Writer } from './bytes.js';
 import { decodeActions, encodeActions, buildTable, type Action, type SetFieldValue } from './actions.js';
-import { FIELD_BY_KEY, OFPXMC_EXPERIMENTER, fieldDef, oxmKey, readOxm, writeOxm, type AnyFieldDef, type FieldName } from './oxm.js';
+import { OFPXMC_EXPERIMENTER, fieldDef, lookupField, readOxm, writeOxm, type AnyFieldDef, type FieldName } from './oxm.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './addr.js';
 
 /** Nicira extension action subtypes (NXAST_*), all under experimenter 0x00002320. */
@@ -144,7 +144,7 @@ export function readFieldHeader(r: Reader): AnyFieldDef {
   const fh = r.u8();
   r.u8();
   const exp = cls === OFPXMC_EXPERIMENTER ? r.u32() : 0;
-  const d = FIELD_BY_KEY[oxmKey(cls, fh >>> 1, exp)];
+  const d = lookupField(cls, fh >>> 1, exp);
   if (!d) r.fail(`unknown field header 0x${cls.toString(16)}:${fh >>> 1} in Nicira action`, at);
   return d;
 }

@@ -241,7 +241,7 @@ export function fieldDef(name: string): AnyFieldDef {
 
 /** Field for a 32-bit NXM/OXM header as used inside Nicira actions (hasmask and length bits ignored). */
 export function fieldByHeader(header: number): AnyFieldDef | undefined {
-  return FIELD_BY_KEY[oxmKey(header >>> 16, (header >>> 9) & 0x7f)];
+  return lookupField(header >>> 16, (header >>> 9) & 0x7f);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,6 +252,19 @@ const U_MAX: Record<Codec, number> = { u8: 0xff, u16: 0xffff, u24: 0xffffff, u32
 function badValue(d: FieldDef, v: unknown): never {
   const want = d.codec === 'mac' ? "a MAC like 'aa:bb:cc:dd:ee:ff'" : d.codec === 'ipv4' ? "an IPv4 address like '10.0.0.1'" : d.codec === 'ipv6' ? "an IPv6 address like '2001:db8::1'" : d.codec === 'u64' || d.codec === 'u128' ? `a bigint of at most ${d.width * 8} bits` : `an integer 0..${U_MAX[d.codec]}`;
   throw new InvalidArgumentError(`bad value ${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v)} for field ${d.name}: expected ${want}`);
+}
+
+/** Writes a u64, avoiding BigInt byte conversion for values that fit in 32 bits (the common case). */
+export function writeU64(w: Writer, v: bigint): void {
+  if (v <= 0xffffffffn) w.u32(0).u32(Number(v));
+  else w.u64(v);
+}
+
+/** Reads a u64; values that fit in 32 bits skip the BigInt byte conversion. */
+export function readU64(r: Reader): bigint {
+  const hi = r.u32();
+  const lo = r.u32();
+  return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** Writes one value of field d (width bytes). Throws InvalidArgumentError on a value of the wrong type or range. */
@@ -269,7 +282,7 @@ export function writeValue(w: Writer, d: FieldDef, v: unknown): void {
       return;
     case 'u64':
       if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) badValue(d, v);
-      w.u64(v);
+      writeU64(w, v);
       return;
     case 'u128':
       if (typeof v !== 'bigint' || v < 0n || v >> 128n !== 0n) badValue(d, v);
@@ -304,7 +317,7 @@ export function readValue(r: Reader, d: FieldDef): AnyFieldValue {
     case 'u32':
       return r.u32();
     case 'u64':
-      return r.u64();
+      return readU64(r);
     case 'u128': {
       const hi = r.u64();
       return (hi << 64n) | r.u64();
@@ -352,14 +365,41 @@ export function readOxm(r: Reader): { def: AnyFieldDef; value: AnyFieldValue | M
   const len = r.u8();
   const field = fh >>> 1;
   const hasMask = (fh & 1) === 1;
-  const body = r.sub(len, 'OXM value');
+  r.need(len, 'OXM value');
+  const end = r.pos + len;
   let experimenter = 0;
-  if (cls === OFPXMC_EXPERIMENTER) experimenter = body.u32();
-  const d = FIELD_BY_KEY[oxmKey(cls, field, experimenter)];
+  if (cls === OFPXMC_EXPERIMENTER) {
+    if (len < 4) r.fail(`experimenter OXM with length ${len} has no experimenter id`, at);
+    experimenter = r.u32();
+  }
+  const d = lookupField(cls, field, experimenter);
   if (!d) r.fail(`unknown OXM field class 0x${cls.toString(16)} field ${field}${experimenter ? ` experimenter 0x${experimenter.toString(16)}` : ''}`, at);
-  if (body.remaining !== d.width * (hasMask ? 2 : 1)) r.fail(`OXM ${d.name} has length ${len}, expected ${oxmLength(d, hasMask) - 4}`, at);
+  if (end - r.pos !== d.width * (hasMask ? 2 : 1)) r.fail(`OXM ${d.name} has length ${len}, expected ${oxmLength(d, hasMask) - 4}`, at);
   if (hasMask && !d.maskable) r.fail(`OXM ${d.name} is not maskable but has a mask`, at);
-  const value = readValue(body, d);
+  const value = readValue(r, d);
   if (!hasMask) return { def: d, value };
-  return { def: d, value: { value, mask: readValue(body, d) } };
+  return { def: d, value: { value, mask: readValue(r, d) } };
+}
+
+// Per-class arrays indexed by field number: the decoder's hot lookup avoids hashing a composite key.
+const byClass = (cls: number): Array<AnyFieldDef | undefined> => Array.from({ length: 128 }, (_, f) => FIELD_BY_KEY[oxmKey(cls, f)]);
+const BASIC = byClass(OFPXMC_OPENFLOW_BASIC);
+const NXM0 = byClass(OFPXMC_NXM_0);
+const NXM1 = byClass(OFPXMC_NXM_1);
+const PKT_REGS = byClass(OFPXMC_PACKET_REGS);
+
+/** The field of a wire header (class, 7-bit field, experimenter id for class 0xffff), or undefined. */
+export function lookupField(cls: number, field: number, experimenter = 0): AnyFieldDef | undefined {
+  switch (cls) {
+    case OFPXMC_OPENFLOW_BASIC:
+      return BASIC[field];
+    case OFPXMC_NXM_1:
+      return NXM1[field];
+    case OFPXMC_NXM_0:
+      return NXM0[field];
+    case OFPXMC_PACKET_REGS:
+      return PKT_REGS[field];
+    default:
+      return FIELD_BY_KEY[oxmKey(cls, field, experimenter)];
+  }
 }
