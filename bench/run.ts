@@ -5,6 +5,7 @@
  *   npm run bench                          # all, full size → bench/results/<date>.json, bench/REPORT.md
  *   npm run bench -- ofproto-codec attach  # a subset
  *   npm run bench -- --small               # smoke run → bench/results/smoke/ (git-ignored)
+ *   npm run bench -- --update connect      # rerun some benches on top of the newest record
  *   options: --strict (exit 1 if a bench that exists fails), --timeout S (per bench), --out DIR, --list
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -12,9 +13,10 @@ import { join } from 'node:path';
 import { planBenches, SMALL_TIMEOUT_S } from './lib/benches.js';
 import { runBench, type BenchOutcome } from './lib/harness.js';
 import { describeMachine } from './lib/machine.js';
-import { RUN_RECORD_VERSION, type RunRecord } from './lib/report.js';
+import { mergeRuns, RUN_RECORD_VERSION, type RunRecord } from './lib/report.js';
 import { log } from './lib/measure.js';
-import { BENCH_DIR, RESULTS_DIR, writeReport } from './render.js';
+import { BENCH_DIR, RESULTS_DIR, latestRecord, readRunRecord, writeReport } from './render.js';
+import { InvalidArgumentError } from '../src/errors.js';
 import { parseOptions, fileStamp } from './lib/cli.js';
 
 async function foundBenches(): Promise<string[]> {
@@ -38,6 +40,20 @@ async function main(argv: string[]): Promise<number> {
   log(
     `loris bench harness: ${plan.length} bench(es)${opts.small ? ' (--small)' : ''} on ${machine.cpuModel}, ${machine.cores} cores, OVS ${machine.ovs}`,
   );
+  const dir = opts.out ?? (opts.small ? join(RESULTS_DIR, 'smoke') : RESULTS_DIR);
+  const reportDir = opts.out ?? (opts.small ? dir : BENCH_DIR);
+  let base: RunRecord | null = null;
+  if (opts.update) {
+    const file = await latestRecord(dir);
+    if (!file) throw new InvalidArgumentError(`--update: no earlier run record in ${dir}; run without --update first`);
+    base = await readRunRecord(file);
+    if (base.small !== opts.small) {
+      throw new InvalidArgumentError(
+        `--update: ${file} is a ${base.small ? '--small' : 'full'} run; use the same size`,
+      );
+    }
+    log(`updating ${file}: rerunning ${opts.only.join(', ')}`);
+  }
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.on('SIGINT', onSigint);
@@ -54,15 +70,14 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const run: RunRecord = {
+  const fresh: RunRecord = {
     version: RUN_RECORD_VERSION,
     date: started.toISOString(),
     small: opts.small,
     machine,
     benches: outcomes,
   };
-  const dir = opts.out ?? (opts.small ? join(RESULTS_DIR, 'smoke') : RESULTS_DIR);
-  const reportDir = opts.out ?? (opts.small ? dir : BENCH_DIR);
+  const run = base ? mergeRuns(base, fresh) : fresh;
   await mkdir(dir, { recursive: true });
   const resultsFile = join(dir, `${fileStamp(started)}.json`);
   await writeFile(resultsFile, `${JSON.stringify(run, null, 2)}\n`);

@@ -6,20 +6,32 @@ export interface HarnessOptions {
   small: boolean;
   strict: boolean;
   list: boolean;
+  /** Rerun the named benches on top of the newest earlier record instead of starting a new one. */
+  update: boolean;
   timeoutS: number | null;
   out: string | null;
   only: string[];
 }
 
-const USAGE = 'usage: npm run bench -- [--small] [--strict] [--timeout SECONDS] [--out DIR] [--list] [bench ...]';
+const USAGE =
+  'usage: npm run bench -- [--small] [--strict] [--timeout SECONDS] [--out DIR] [--list] [--update bench ...] [bench ...]';
 
 export function parseOptions(argv: readonly string[]): HarnessOptions {
-  const o: HarnessOptions = { small: false, strict: false, list: false, timeoutS: null, out: null, only: [] };
+  const o: HarnessOptions = {
+    small: false,
+    strict: false,
+    list: false,
+    update: false,
+    timeoutS: null,
+    out: null,
+    only: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--small') o.small = true;
     else if (a === '--strict') o.strict = true;
     else if (a === '--list') o.list = true;
+    else if (a === '--update') o.update = true;
     else if (a === '--timeout') {
       const s = Number(argv[++i]);
       if (!(s > 0)) throw new InvalidArgumentError(`--timeout needs a positive number of seconds; ${USAGE}`);
@@ -32,6 +44,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions {
     else if (a.startsWith('-')) throw new InvalidArgumentError(`unknown option ${a}; ${USAGE}`);
     else o.only.push(a.replace(/^bench\//, '').replace(/\.ts$/, ''));
   }
+  if (o.update && o.only.length === 0) throw new InvalidArgumentError(`--update needs the benches to rerun; ${USAGE}`);
   return o;
 }
 

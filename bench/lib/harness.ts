@@ -15,6 +15,8 @@ export type BenchStatus = 'ok' | 'failed' | 'timeout' | 'no-results' | 'not-impl
 export interface BenchOutcome {
   name: string;
   compares: string;
+  /** ISO time the bench started (absent in records from before this field). */
+  startedAt?: string;
   status: BenchStatus;
   /** Why the bench is not `ok`, in one line (empty when ok). */
   reason: string;
@@ -72,7 +74,15 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): vo
 
 export async function runBench(info: BenchInfo, opts: RunBenchOptions): Promise<BenchOutcome> {
   const file = join(opts.benchDir, `${info.name}.ts`);
-  const base = { name: info.name, compares: info.compares, exitCode: null, durationS: 0, results: [], badLines: [] };
+  const base = {
+    name: info.name,
+    compares: info.compares,
+    startedAt: new Date().toISOString(),
+    exitCode: null,
+    durationS: 0,
+    results: [],
+    badLines: [],
+  };
   try {
     await access(file);
   } catch {

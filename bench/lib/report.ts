@@ -17,6 +17,20 @@ export interface RunRecord {
   small: boolean;
   machine: Machine;
   benches: BenchOutcome[];
+  /** Set when some benches were rerun (`--update`) on top of an earlier run: that run's date and the rerun names. */
+  update?: { base: string; rerun: string[] };
+}
+
+/**
+ * `fresh`'s benches replace `base`'s of the same name (others kept, in `base`'s order; new ones appended). The result
+ * carries `fresh`'s date and machine and remembers the base run's date and every bench rerun since.
+ */
+export function mergeRuns(base: RunRecord, fresh: RunRecord): RunRecord {
+  const byName = new Map(fresh.benches.map((b) => [b.name, b]));
+  const benches = base.benches.map((b) => byName.get(b.name) ?? b);
+  for (const b of fresh.benches) if (!base.benches.some((x) => x.name === b.name)) benches.push(b);
+  const rerun = [...new Set([...(base.update?.rerun ?? []), ...fresh.benches.map((b) => b.name)])];
+  return { ...fresh, benches, update: { base: base.update?.base ?? base.date, rerun } };
 }
 
 export interface Chart {
@@ -116,6 +130,11 @@ export function renderMarkdown(run: RunRecord, charts: readonly Chart[], opts: M
     '',
   );
   out.push(`- **Run:** ${run.date}${run.machine.commit ? ` at commit \`${run.machine.commit}\`` : ''}`);
+  if (run.update) {
+    out.push(
+      `- **Partly rerun:** ${cell(run.update.rerun.join(', '))} rerun by \`--update\`; the other benches are from the run of ${run.update.base}`,
+    );
+  }
   out.push(`- **Machine:** ${cell(machineLine(run.machine))}`);
   if (opts.resultsFile) out.push(`- **Raw results:** [${opts.resultsFile}](${opts.resultsFile})`);
   out.push(

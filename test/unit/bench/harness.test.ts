@@ -148,6 +148,11 @@ test('parseOptions and fileStamp', (t) => {
   t.true(o.strict);
   t.is(o.timeoutS, 30);
   t.throws(() => parseOptions(['--timeout', 'x']), { instanceOf: InvalidArgumentError });
+  t.true(parseOptions(['--update', 'connect']).update);
+  t.throws(() => parseOptions(['--update']), {
+    instanceOf: InvalidArgumentError,
+    message: /--update needs the benches/,
+  });
   t.throws(() => parseOptions(['--bogus']), { instanceOf: InvalidArgumentError, message: /unknown option --bogus/ });
   t.is(fileStamp(new Date('2026-12-03T14:05:09.123Z')), '2026-12-03T14-05-09Z');
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   renderCharts,
   renderMarkdown,
+  mergeRuns,
   slug,
   cell,
   formatNumber,
@@ -209,4 +210,36 @@ test('helpers: slug, cell escaping, number formatting', (t) => {
   t.is(formatNumber(1234567.8), '1,234,568');
   t.is(formatNumber(0.012345), '0.01235');
   t.is(formatNumber(12.5), '12.5');
+});
+
+test('mergeRuns: rerun benches replace theirs in place, new ones append, the base date is remembered', async (t) => {
+  const fresh: RunRecord = {
+    ...RUN,
+    date: '2026-12-03T15:00:00.000Z',
+    benches: [
+      { ...RUN.benches[3], status: 'ok', reason: '', results: [] },
+      { name: 'extra', compares: '', status: 'ok', reason: '', exitCode: 0, durationS: 1, badLines: [], results: [] },
+    ],
+  };
+  const merged = mergeRuns(RUN, fresh);
+  t.deepEqual(
+    merged.benches.map((b) => [b.name, b.status]),
+    [
+      ['flow-install', 'ok'],
+      ['scale', 'ok'],
+      ['attach', 'failed'],
+      ['connect', 'ok'],
+      ['extra', 'ok'],
+    ],
+  );
+  t.is(merged.date, fresh.date);
+  t.deepEqual(merged.update, { base: RUN.date, rerun: ['connect', 'extra'] });
+  const again = mergeRuns(merged, { ...fresh, date: '2026-12-03T16:00:00.000Z', benches: [RUN.benches[2]] });
+  t.deepEqual(again.update, { base: RUN.date, rerun: ['connect', 'extra', 'attach'] });
+  const md = renderMarkdown(again, await renderCharts(again), { chartDir: 'c' });
+  t.true(
+    md.includes(
+      '**Partly rerun:** connect, extra, attach rerun by `--update`; the other benches are from the run of 2026-12-03T14:00:00.000Z',
+    ),
+  );
 });

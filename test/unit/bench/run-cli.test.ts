@@ -31,6 +31,22 @@ test('run.ts writes a run record and a report, and --strict fails on a missing n
     const md = await readFile(join(out, 'REPORT.md'), 'utf8');
     t.true(md.includes('**not implemented**: bench/no-such-bench.ts does not exist yet'));
 
+    // --update reruns named benches on top of the newest record in the output directory.
+    const upd = await run(
+      [process.execPath, '--import', 'tsx', 'bench/run.ts', '--small', '--out', out, '--update', 'other-bench'],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    t.is(upd.code, 0, upd.stderr);
+    const newest = (await readdir(out)).filter((f) => f.endsWith('.json')).sort();
+    const merged = await readRunRecord(join(out, newest[newest.length - 1]));
+    t.deepEqual(
+      merged.benches.map((b) => b.name),
+      ['no-such-bench', 'other-bench'],
+    );
+    t.deepEqual(merged.update?.rerun, ['other-bench']);
+
     const bad = await run([process.execPath, '--import', 'tsx', 'bench/run.ts', '--bogus'], { timeoutMs: 60_000 });
     t.is(bad.code, 2);
     t.regex(bad.stderr, /unknown option --bogus; usage:/);
