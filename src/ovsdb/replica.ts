@@ -16,8 +16,8 @@ import { applyRowDiff } from './diff.js';
  * ReplicaInconsistentError: the replica drops its monitor and resynchronises from scratch.
  */
 
-/** Table name → row type. Generated interfaces (schema/vswitch.ts) fit here; the default is untyped rows. */
-export type TableTypes = Record<string, object>;
+/** Table name → row type (an interface like the generated `OpenVSwitchTables`); the default is untyped rows. */
+export type TableTypes = object;
 export type AnyRow = Row & { _uuid: Uuid };
 
 export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
