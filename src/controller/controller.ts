@@ -114,6 +114,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private running = false;
   private connecting: Promise<void> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
   private backoff: number;
   private metricsServer: Server | undefined;
   /** Port name → OpenFlow port number, from PORT_DESC and PORT_STATUS. */
@@ -179,6 +180,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       this.metricsPort = port;
     }
     await this.connectLoop();
+    if (!this.conn) throw new ControllerError(`the controller was stopped before it could connect to ${this.mgmtSocket}; check that ovs-vswitchd runs and serves ${this.bridge}`);
     this.log.info({ ms: Math.round(performance.now() - t0), bridge: this.bridge }, 'controller started');
   }
 
@@ -186,7 +188,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.reconnectTimer);
+    this.wake?.(); // a reconnect wait ends now; the loop sees running=false
     for (const off of this.unsubscribers.splice(0)) off();
     this.linkWatch?.close();
     this.rtnl?.close();
@@ -403,8 +405,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
       const done = (): void => {
         clearTimeout(this.reconnectTimer);
         watcher?.close();
+        this.wake = undefined;
         resolve();
       };
+      this.wake = done;
       this.reconnectTimer = setTimeout(done, ms);
       try {
         const base = basename(this.mgmtSocket);

@@ -140,3 +140,13 @@ test.serial('explain() traces a packet through the pipeline with ofproto/trace',
   t.regex(out, /Datapath actions: drop/);
   await t.throwsAsync(ctl.explain('in_port=1,tp_dst=67'), { code: 'LORIS_CONTROLLER' });
 });
+
+test.serial('start() retries until the management socket exists; stop() ends the wait', async (t) => {
+  const lonely = new Controller({ ovsdb: db, store, host: 'h1', mgmtSocket: join(lab.dir, 'nobody.mgmt'), reconnectMaxMs: 50 });
+  lonely.on('error', () => undefined);
+  const started = lonely.start();
+  await new Promise((r) => setTimeout(r, 300));
+  t.false(lonely.connected);
+  await lonely.stop();
+  await t.throwsAsync(started, { code: 'LORIS_CONTROLLER' });
+});
