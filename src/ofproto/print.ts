@@ -338,7 +338,7 @@ export function formatFlow(f: FlowMod | FlowStatsLike): string {
   if (f.hardTimeout) head.push(`hard_timeout=${f.hardTimeout}`);
   const fl = flagNames(f.flags);
   const match = formatMatch(f.match, f.priority);
-  return `${head.join(', ')}, ${fl.map((x) => `${x}, `).join('')}${match}${match ? ' ' : ''}actions=${formatInstructions(f.instructions)}`;
+  return `${head.join(', ')}, ${fl.map((x) => `${x} `).join('')}${match}${match ? ' ' : ''}actions=${formatInstructions(f.instructions)}`;
 }
 
 function formatDuration(sec: number, nsec: number): string {
