@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { InvalidArgumentError, LorisError } from '../errors.js';
 import { ContainerNotRunningError, NetlinkError } from './errors.js';
-import { checkIfname, parseMac, type Link } from './link.js';
+import { checkIfname, formatMac, parseMac } from './link.js';
 import { homeNetns, Netns, type NetnsSpec } from './netns.js';
 import { openRtnl, Rtnl } from './rtnl.js';
 import { parseCidr } from './ip.js';
@@ -20,6 +20,13 @@ const HOST_IFNAME_RE = /^lo[0-9a-f]{13}$/;
 export function hostIfnameFor(containerId: string, pod: string): string {
   if (!containerId) throw new InvalidArgumentError('hostIfnameFor: empty container id');
   return HOST_IFNAME_PREFIX + createHash('sha256').update(containerId).update('\0').update(pod).digest('hex').slice(0, 13);
+}
+
+/** A random unicast, locally administered MAC (what the kernel picks for a veth without one). */
+export function randomMac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0] & 0xfe) | 0x02;
+  return formatMac(b);
 }
 
 /** True for names `hostIfnameFor` produces (and nothing else a system normally has, such as `lo`). */
@@ -85,21 +92,24 @@ export async function attach(o: AttachOptions): Promise<AttachResult> {
       if (o.faults) await o.faults(s);
     };
     // 1. The pair, peer born in the container namespace with its final name, MAC and MTU; host end up at once.
+    //    The MAC is chosen here when not given (as the kernel would: random, locally administered), so it is known.
+    const mac = o.mac ?? randomMac();
     const hostLink = await host.createVeth({
       name: o.hostIfname, mtu: o.mtu, group: o.group, up: true,
-      peer: { name: ifname, mac: o.mac, mtu: o.mtu, group: o.group, netns: c.netns },
+      peer: { name: ifname, mac, mtu: o.mtu, group: o.group, netns: c.netns },
     });
     createdIndex = hostLink.index;
     await step('create');
-    // 2. The peer's index in the container (needed by the address requests).
-    const peer: Link = await c.link(ifname);
+    // 2. The peer's index in the container: the kernel's echo of the host end carries it (IFLA_LINK, an index
+    //    in the peer's namespace); ask the container only if it did not.
+    const peerIndex = (hostLink.kind === 'veth' ? hostLink.peer.index : undefined) ?? (await c.link(ifname)).index;
     await step('lookup');
     // Docker disables IPv6 in containers without an IPv6 network (the new link inherits it): enable it
     // on this interface only when IPv6 addresses were asked for, or the kernel answers EACCES.
     const v6off = ['net', 'ipv6', 'conf', ifname, 'disable_ipv6'];
     if (addrs.some((a) => a.family === AF_INET6) && readSysctl(c.netns, v6off) === '1') writeSysctl(c.netns, v6off, '0');
     // 3+4. Addresses and link up, pipelined: one round trip.
-    const reqs = [...addrs.map((a) => c.addAddressRequest(peer.index, `${a.address}/${a.prefixLen}`)), c.setLinkRequest(peer.index, { up: true })];
+    const reqs = [...addrs.map((a) => c.addAddressRequest(peerIndex, `${a.address}/${a.prefixLen}`)), c.setLinkRequest(peerIndex, { up: true })];
     const results = await Promise.allSettled(c.batch(reqs));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -111,7 +121,7 @@ export async function attach(o: AttachOptions): Promise<AttachResult> {
     // 6. The container may have exited meanwhile: our open fd kept its namespace alive, so check.
     if (o.stillRunning && !o.stillRunning()) throw new ContainerNotRunningError(what(o, c), 'it exited during attach; its interface was removed');
     await step('verify');
-    return { hostIfname: o.hostIfname, hostIfindex: hostLink.index, containerIfindex: peer.index, mac: peer.mac ?? '' };
+    return { hostIfname: o.hostIfname, hostIfindex: hostLink.index, containerIfindex: peerIndex, mac: formatMac(parseMac(mac)) };
   } catch (e) {
     if (createdIndex !== undefined) await undo(host, createdIndex, o.hostIfname, e);
     if (e instanceof NetlinkError && o.stillRunning && !o.stillRunning()) {

@@ -6,6 +6,6 @@ export type { Address } from './address.js';
 export type { Route, RouteSpec } from './route.js';
 export { parseCidr, type Cidr } from './ip.js';
 export { NetlinkError, NetlinkSocketError, NetnsError, ContainerNotFoundError, ContainerNotRunningError } from './errors.js';
-export { attach, detach, detachGroup, collectHostLinks, hostIfnameFor, isHostIfname, HOST_IFNAME_PREFIX, ATTACH_STEPS, type AttachOptions, type AttachResult, type AttachStep } from './attach.js';
+export { attach, detach, detachGroup, collectHostLinks, hostIfnameFor, isHostIfname, randomMac, HOST_IFNAME_PREFIX, ATTACH_STEPS, type AttachOptions, type AttachResult, type AttachStep } from './attach.js';
 export { resolveContainer, inspectDockerContainer, dockerSocket, type ResolvedContainer, type ResolveOptions } from './containers.js';
 export { readSysctl, writeSysctl, type SysctlKey } from './sysctl.js';

@@ -117,7 +117,11 @@ test.serial('detachGroup and collectHostLinks remove many host ends at once', as
   for (const [k, x] of ctrs.entries()) {
     const hostIfname = hostIfnameFor(x.c.name, 'group');
     names.push(hostIfname);
-    await attach({ netns: x.ns, host, hostIfname, group: 77, addresses: [`10.4.0.${k + 1}/24`] });
+    const r = await attach({ netns: x.ns, host, hostIfname, group: 77, addresses: [`10.4.0.${k + 1}/24`] });
+    const eth1 = await ipLink(x.c.netns, 'eth1');
+    t.is(r.mac, eth1?.address, 'without a MAC asked for, the one chosen is reported');
+    t.is(r.containerIfindex, eth1?.ifindex);
+    t.regex(r.mac, /^[0-9a-f][26ae]:/, 'locally administered unicast');
   }
   await detachGroup({ host, group: 77 });
   for (const n of names) t.is(await ipLink(h1.netns, n), undefined);
