@@ -1,6 +1,6 @@
 import { ipv6Groups } from './addr.js';
 import { FIELD_BY_NAME, isMasked, type AnyFieldDef, type AnyFieldValue, type FieldName, type Masked, type Match } from './oxm.js';
-import type { FlowMod } from './flow-mod.js';
+import { OFP_DEFAULT_PRIORITY, type FlowMod } from './flow-mod.js';
 import type { Instruction } from './instructions.js';
 import { CT_STATE_BITS, FIELD_NAMES, PORT_NAMES, TCP_FLAG_BITS, TUN_FLAG_BITS } from './print-names.js';
 import { formatActions } from './print-actions.js';
@@ -9,7 +9,6 @@ export { formatActions } from './print-actions.js';
 
 /** Printing of matches, instructions and whole flows the way ovs-ofctl prints them. */
 
-export const OFP_DEFAULT_PRIORITY = 0x8000;
 
 /** A port number as ovs-ofctl prints it (reserved ports by name). */
 export function formatPort(port: number): string {
