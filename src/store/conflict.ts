@@ -14,6 +14,8 @@ export interface IndexConflict {
   readonly columns: readonly string[];
   /** The row that already held the values (undefined if the details don't say). */
   readonly existing: string | undefined;
+  /** The row of this transaction that collided. */
+  readonly inserted: string | undefined;
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -26,7 +28,8 @@ export function parseIndexConflict(details: string | undefined): IndexConflict |
   const columns = [...c[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
   const rows = [...details.matchAll(new RegExp(`with UUID (${UUID}), (was inserted by this transaction|existed in the database before this transaction)`, 'g'))];
   const existing = rows.find((m) => m[2].startsWith('existed'))?.[1];
-  return { table: t[1], columns, existing };
+  const inserted = rows.find((m) => m[2].startsWith('was inserted'))?.[1];
+  return { table: t[1], columns, existing, inserted };
 }
 
 /** True when the conflict is on exactly these index columns (order-insensitive). */

@@ -110,9 +110,15 @@ export function validateStaticAddress(input: string, subnet: Ipv4Subnet | undefi
  * full. Linear in the number of taken addresses below the result.
  */
 export function lowestFree(subnet: Ipv4Subnet, taken: (ip: number) => boolean): number | undefined {
+  return lowestFreeN(subnet, taken, 1)[0];
+}
+
+/** The `n` lowest host addresses of `subnet` for which `taken` is false (fewer when the subnet runs out), ascending. */
+export function lowestFreeN(subnet: Ipv4Subnet, taken: (ip: number) => boolean, n: number): number[] {
+  const out: number[] = [];
   const last = broadcastOf(subnet) - 1;
-  for (let ip = subnet.network + 1; ip <= last; ip++) if (!taken(ip)) return ip;
-  return undefined;
+  for (let ip = subnet.network + 1; ip <= last && out.length < n; ip++) if (!taken(ip)) out.push(ip);
+  return out;
 }
 
 /**

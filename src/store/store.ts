@@ -20,7 +20,8 @@ import {
   type SelectResult,
   type Value,
 } from '../ovsdb/index.js';
-import { isIndex, parseIndexConflict, type IndexConflict } from './conflict.js';
+import { isIndex, parseIndexConflict } from './conflict.js';
+import { DhcpAllocator, type DhcpOutcome } from './dhcp.js';
 import { STORE_DB } from './dbfile.js';
 import { ensureEmbeddedDb } from './embedded.js';
 import {
@@ -29,16 +30,14 @@ import {
   HostNotFoundError,
   IpTakenError,
   MacTakenError,
-  NoSubnetError,
   PodInUseError,
   PodNotFoundError,
   PodOutOfRangeError,
   StoreContentionError,
   StoreSetupError,
-  SubnetExhaustedError,
   type EndpointHolder,
 } from './errors.js';
-import { broadcastOf, contains, formatIpv4, formatSubnet, lowestFree, parseIpv4, parseSubnet, podSubnetFromPool, validateStaticAddress, type Ipv4Subnet } from './ipam.js';
+import { broadcastOf, contains, formatIpv4, formatSubnet, parseIpv4, parseSubnet, podSubnetFromPool, validateStaticAddress, type Ipv4Subnet } from './ipam.js';
 import { deriveMac, normalizeMac, randomMac } from './mac.js';
 import { StoreMonitor } from './monitor.js';
 import { endpointOf, hostOf, podOf, str, T_CLUSTER, T_ENDPOINT, T_HOST, T_POD, toStrMap, uuidOf } from './rows.js';
@@ -107,11 +106,10 @@ export class Store extends EventEmitter<StoreEventMap> {
   private readonly view = new StoreView();
   private closed = false;
   private inflight = 0;
-  /** Pod UUID → addresses this store's in-flight dhcp allocations are trying. */
-  private readonly claims = new Map<string, Set<number>>();
   private keepAlive: NodeJS.Timeout | undefined;
 
   private readonly monitor: StoreMonitor;
+  private readonly dhcp: DhcpAllocator;
   private readonly waiters = new Set<() => void>();
 
   private constructor(
@@ -129,6 +127,7 @@ export class Store extends EventEmitter<StoreEventMap> {
         for (const w of [...this.waiters]) w();
       },
     );
+    this.dhcp = new DhcpAllocator({ client, view: this.view, txn: (ops) => this.retrying('allocate', () => this.txn(ops)) });
   }
 
   /** Connects, sets the database up if needed (embedded mode), and loads the replica. */
@@ -400,91 +399,67 @@ export class Store extends EventEmitter<StoreEventMap> {
 
     const host = await this.requireHost(hostName);
     let pod = await this.ensurePod(podNumber);
-    const excluded = new Set<number>();
-    let randomizeMac = false;
+    const base: Record<string, Value> = {
+      pod: new Uuid(pod.uuid),
+      host: new Uuid(host.uuid),
+      container_id: containerId,
+      container_name: req.container.name ?? '',
+      ifname,
+      port_name: req.portName ?? '',
+      external_ids: toStrMap(req.externalIds),
+    };
+    const done = async (uuid: string, row: Record<string, Value>): Promise<Endpoint> => {
+      // Read-your-writes: the monitor update normally arrives before the reply.
+      await this.waitFor(() => this.view.endpoints.has(uuid), 10_000, `endpoint ${uuid} in the replica`).catch(() => undefined);
+      return this.view.endpoints.get(uuid) ?? endpointOf(uuid, row as Row, () => podNumber, () => host.name);
+    };
+    const existingEndpoint = async (): Promise<Endpoint | undefined> =>
+      this.view.endpointByContainer(containerId, ifname) ?? (await this.fetchEndpoint([eq('container_id', containerId), eq('ifname', ifname)]));
+
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const existing = this.view.endpointByContainer(containerId, ifname);
       if (existing) return this.reuse(existing, pod, req, wantMac);
-      const subnet = pod.subnet === undefined ? undefined : parseSubnet(pod.subnet);
-      let ip: number;
-      let prefixLen: number;
+      base.pod = new Uuid(pod.uuid);
       if (dhcp) {
-        if (!subnet) throw new NoSubnetError(podNumber);
-        const claimed = this.claims.get(pod.uuid);
-        const used = this.view.podAddresses(pod.uuid);
-        const found = lowestFree(subnet, (x) => used?.has(x) === true || excluded.has(x) || claimed?.has(x) === true);
-        if (found === undefined) throw new SubnetExhaustedError(podNumber, pod.subnet ?? '', this.view.podEndpoints(pod.uuid).length);
-        ip = found;
-        prefixLen = subnet.prefixLen;
-      } else {
-        ({ ip, prefixLen } = validateStaticAddress(req.ip, subnet));
-        const holder = this.view.endpointByIp(pod.uuid, formatIpv4(ip));
-        if (holder) throw new IpTakenError(formatIpv4(ip), podNumber, holderOf(holder));
+        let outcome: DhcpOutcome;
+        try {
+          outcome = await this.dhcp.allocate(pod, { containerId, ifname, wantMac, row: base });
+        } catch (e) {
+          if (!(e instanceof OvsdbError && e.error === 'referential integrity violation')) throw e;
+          // The pod (or host) went away between our read and our write.
+          pod = await this.ensurePod(podNumber);
+          await this.requireHost(hostName);
+          continue;
+        }
+        if (outcome.kind === 'inserted') return done(outcome.uuid, outcome.row);
+        if (outcome.kind === 'mac-taken') throw new MacTakenError(outcome.mac, podNumber, await this.holder(outcome.holder));
+        const e = await existingEndpoint();
+        if (e) return this.reuse(e, pod, req, wantMac);
+        continue;
       }
+      const { ip, prefixLen } = validateStaticAddress(req.ip, pod.subnet === undefined ? undefined : parseSubnet(pod.subnet));
+      const ipHolder = this.view.endpointByIp(pod.uuid, formatIpv4(ip));
+      if (ipHolder) throw new IpTakenError(formatIpv4(ip), podNumber, holderOf(ipHolder));
       let mac = wantMac ?? deriveMac(podNumber, ip);
       const macHolder = this.view.endpointByMac(pod.uuid, mac);
       if (macHolder && wantMac) throw new MacTakenError(mac, podNumber, holderOf(macHolder));
-      if (macHolder || randomizeMac) mac = randomMac();
-
-      const row: Record<string, Value> = {
-        pod: new Uuid(pod.uuid),
-        host: new Uuid(host.uuid),
-        container_id: containerId,
-        container_name: req.container.name ?? '',
-        ifname,
-        port_name: req.portName ?? '',
-        mac,
-        ip: formatIpv4(ip),
-        prefix_len: prefixLen,
-        assignment: dhcp ? 'dhcp' : 'static',
-        external_ids: toStrMap(req.externalIds),
-      };
-      const ops: Operation[] = [insert(T_ENDPOINT, row)];
-      const out = await this.claimWhile(pod.uuid, dhcp ? ip : undefined, () => this.retrying('allocate', () => this.txn(ops)));
-      if (out.ok) {
-        const uuid = uuidOf(decodedUuid(out.results[0]));
-        // Read-your-writes: the monitor update normally arrives before the reply.
-        await this.waitFor(() => this.view.endpoints.has(uuid), 10_000, `endpoint ${uuid} in the replica`).catch(() => undefined);
-        return this.view.endpoints.get(uuid) ?? endpointOf(uuid, row as Row, () => podNumber, () => host.name);
-      }
+      if (macHolder || attempt > 1) mac = wantMac ?? randomMac();
+      const row: Record<string, Value> = { ...base, mac, ip: formatIpv4(ip), prefix_len: prefixLen, assignment: 'static' };
+      const out = await this.retrying('allocate', () => this.txn([insert(T_ENDPOINT, row)]));
+      if (out.ok) return done(uuidOf(decodedUuid(out.results[0])), row);
       const conflict = parseIndexConflict(out.error.details);
-      if (isIndex(conflict, T_ENDPOINT, ['pod', 'ip'])) {
-        if (!dhcp) throw new IpTakenError(formatIpv4(ip), podNumber, await this.holder(conflict));
-        // The row that beat us is committed and on its way to our monitor: wait for it (briefly)
-        // rather than re-reading the pod, so the next candidate comes from an up-to-date view.
-        excluded.add(ip);
-        const winner = conflict?.existing;
-        if (winner) await this.waitFor(() => this.view.endpoints.has(winner), 500, 'the conflicting endpoint').catch(() => undefined);
-      } else if (isIndex(conflict, T_ENDPOINT, ['pod', 'mac'])) {
-        if (wantMac) throw new MacTakenError(mac, podNumber, await this.holder(conflict));
-        randomizeMac = true;
+      if (isIndex(conflict, T_ENDPOINT, ['pod', 'ip'])) throw new IpTakenError(formatIpv4(ip), podNumber, await this.holder(conflict?.existing));
+      if (isIndex(conflict, T_ENDPOINT, ['pod', 'mac'])) {
+        if (wantMac) throw new MacTakenError(mac, podNumber, await this.holder(conflict?.existing));
       } else if (isIndex(conflict, T_ENDPOINT, ['container_id', 'ifname'])) {
-        const e = await this.fetchEndpoint([eq('container_id', containerId), eq('ifname', ifname)]);
+        const e = await existingEndpoint();
         if (e) return this.reuse(e, pod, req, wantMac);
       } else if (out.error.error === 'referential integrity violation') {
-        // The pod (or host) went away between our read and our write.
         pod = await this.ensurePod(podNumber);
         await this.requireHost(hostName);
       } else throw out.error;
     }
     throw new StoreContentionError(`allocating an address in pod ${podNumber}`, MAX_ATTEMPTS);
-  }
-
-  /**
-   * Marks `ip` as taken by an allocation of this store still in flight, so this store's concurrent dhcp
-   * allocations pick different addresses instead of racing each other for the same one.
-   */
-  private async claimWhile<T>(podUuid: string, ip: number | undefined, step: () => Promise<T>): Promise<T> {
-    if (ip === undefined) return step();
-    let set = this.claims.get(podUuid);
-    if (!set) this.claims.set(podUuid, (set = new Set()));
-    set.add(ip);
-    try {
-      return await step();
-    } finally {
-      set.delete(ip);
-      if (set.size === 0) this.claims.delete(podUuid);
-    }
   }
 
   /** An existing endpoint of the container interface, if the request agrees with it. */
@@ -602,9 +577,9 @@ export class Store extends EventEmitter<StoreEventMap> {
   }
 
   /** Who holds the other row of an index conflict (from the replica, else read from the server). */
-  private async holder(c: IndexConflict | undefined): Promise<EndpointHolder | undefined> {
-    if (!c?.existing) return undefined;
-    const e = this.view.endpoints.get(c.existing) ?? (await this.fetchEndpoint([byUuid(c.existing)]));
+  private async holder(uuid: string | undefined): Promise<EndpointHolder | undefined> {
+    if (!uuid) return undefined;
+    const e = this.view.endpoints.get(uuid) ?? (await this.fetchEndpoint([byUuid(uuid)]));
     return e ? holderOf(e) : undefined;
   }
 

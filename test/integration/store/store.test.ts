@@ -164,6 +164,23 @@ test.serial('dhcp: lowest free address; a /29 is exhausted after 6; release and 
   );
 });
 
+test.serial('dhcp from two clients at once on a /29: 6 distinct addresses, the rest SubnetExhaustedError', async (t) => {
+  const other = await open('h1');
+  try {
+    await store.ensurePod(22, { subnet: '10.22.0.0/29' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).allocate({ pod: 22, container: { id: `burst-${i}` }, ip: 'dhcp' })),
+    );
+    const ok = results.filter((r): r is PromiseFulfilledResult<Endpoint> => r.status === 'fulfilled').map((r) => r.value.ip);
+    t.deepEqual(ok.sort(), ['10.22.0.1', '10.22.0.2', '10.22.0.3', '10.22.0.4', '10.22.0.5', '10.22.0.6']);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    t.is(failed.length, 4);
+    t.true(failed.every((r) => r.reason instanceof SubnetExhaustedError), String(failed[0]?.reason));
+  } finally {
+    await other.close();
+  }
+});
+
 test.serial('pod subnets: from the cluster pool; changing a subnet refuses to orphan endpoints', async (t) => {
   await store.setCluster({ podSubnetPool: '10.200.0.0/16', podPrefixLen: 24 });
   const p = await store.ensurePod(30);
