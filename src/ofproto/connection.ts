@@ -2,75 +2,26 @@ import { EventEmitter } from 'node:events';
 import { LorisError, NotConnectedError, ProtocolError, TimeoutError } from '../errors.js';
 import { ASYNC_ALL, type AsyncConfig, type GetAsyncReply } from './async.js';
 import { OFPBCT, OFPBF, type BundleControl } from './bundle.js';
-import { Reader, Writer } from './bytes.js';
+import { Reader } from './bytes.js';
 import type { GetConfigReply } from './config.js';
 import { OfpError, type ErrorMsg } from './error.js';
 import type { FeaturesReply } from './features.js';
-import type { FlowRemoved } from './flow-removed.js';
 import { OfFramer } from './framer.js';
-import { OFP_VERSION, OFPT } from './header.js';
+import { OFP_VERSION } from './header.js';
 import { OFPMPF_MORE, type MultipartReplyBody, type MultipartRequestBody } from './multipart.js';
 import { decodeFrom, encodeBundleAddInto, encodeMessageInto, replyTypeOf, type MessageOf, type OfMessage, type OfMessageType, type ReplyTo } from './message.js';
-import type { PacketIn } from './packet-in.js';
-import type { PortStatus } from './port-status.js';
 import type { RoleReply } from './role.js';
-import { connectSocket, listenSocket, type OfSocket, type SocketListener, type TlsOptions } from './transport.js';
+import { EchoTimeoutError, OfVersionError, type OfConnectionEvents, type OfConnectionOptions } from './connection-types.js';
+import { OutQueue } from './out-queue.js';
+import { connectSocket, type OfSocket } from './transport.js';
 
-export interface OfConnectionOptions {
-  /** Send ECHO_REQUEST after this long without hearing from the peer (default 5000 ms; 0 disables keepalive). */
-  echoIntervalMs?: number;
-  /** Declare the peer dead when nothing arrives this long after an ECHO_REQUEST (default 10000 ms: a switch busy
-   * committing a large bundle answers nothing until it is done). */
-  echoTimeoutMs?: number;
-  /** Default time a request may wait for its reply (default 60000 ms). */
-  requestTimeoutMs?: number;
-  /** Time allowed for HELLO and FEATURES at open (default 10000 ms). */
-  handshakeTimeoutMs?: number;
-  /** `send()` waits for 'drain' while more than this many bytes are queued in the socket (default 1 MiB). */
-  highWaterMark?: number;
-  /** Ask FEATURES at open and keep the answer in `features` (default true). */
-  features?: boolean;
-  /** TLS material for ssl:/pssl:. */
-  tls?: TlsOptions;
-  /** A label for messages (defaults to the remote string). */
-  name?: string;
-}
-
-/** The peer does not speak OpenFlow 1.3. */
-export class OfVersionError extends LorisError {
-  constructor(peer: string, offered: string) {
-    super('LORIS_OF_VERSION', `${peer} does not offer OpenFlow 1.3 (it offered ${offered}); set protocols=OpenFlow13 on the bridge`);
-  }
-}
-
-/** The peer stopped answering echo requests. */
-export class EchoTimeoutError extends TimeoutError {
-  constructor(peer: string, ms: number) {
-    super(`echo reply from ${peer} (the switch looks dead or stopped)`, ms);
-  }
-}
-
-export interface OfConnectionEvents {
-  packet_in: [PacketIn];
-  port_status: [PortStatus];
-  flow_removed: [FlowRemoved];
-  /** Every message that is not the answer to one of our requests (including the three above). */
-  message: [OfMessage];
-  /** An OFPT_ERROR that matches no pending request (e.g. for a fire-and-forget `send`). */
-  ofp_error: [OfpError];
-  /** A frame whose body could not be decoded (the connection keeps going). */
-  protocol_error: [ProtocolError];
-  /** The connection closed; `err` says why when it was not `close()`. */
-  close: [LorisError | undefined];
-}
+export { EchoTimeoutError, OfVersionError, type OfConnectionEvents, type OfConnectionOptions } from './connection-types.js';
 
 type Pending =
   | { kind: 'reply'; what: string; replyType: OfMessageType; resolve(m: OfMessage): void; reject(e: Error): void; timer?: NodeJS.Timeout }
   | { kind: 'multipart'; what: string; part(m: MessageOf<'multipart_reply'>): void; reject(e: Error): void; timer?: NodeJS.Timeout }
   | { kind: 'ack'; what: string; seq: number; resolve(): void; reject(e: Error): void }
   | { kind: 'collect'; what: string; errors: OfpError[] };
-
-const FLUSH_AT = 64 * 1024;
 
 function describe(m: OfMessage): string {
   return m.type === 'multipart_request' ? `multipart_request(${m.body.kind})` : m.type;
@@ -88,14 +39,12 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
   private readonly opts: Required<Omit<OfConnectionOptions, 'tls' | 'name'>>;
   private readonly framer = new OfFramer();
   private readonly pending = new Map<number, Pending>();
-  private readonly out = new Writer(FLUSH_AT * 2);
+  private readonly out: OutQueue;
   private xid = 0;
   private seq = 0;
   private barrierSeq = new Map<number, number>();
   private ackWaiting = 0;
   private barrierScheduled = false;
-  private flushScheduled = false;
-  private drainWaiters: (() => void)[] = [];
   private closed = false;
   private closeError: LorisError | undefined;
   private lastHeard = Date.now();
@@ -103,8 +52,6 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
   private echoSentAt = 0;
   private paused = false;
   private readonly helloWaiter: { resolve(m: MessageOf<'hello'>): void; reject(e: Error): void; promise: Promise<MessageOf<'hello'>> };
-  /** Peak bytes held for the socket (writer + socket queue), for back-pressure checks. */
-  peakBuffered = 0;
   private nextBundleId = 1;
 
   private constructor(socket: OfSocket, name: string, o: OfConnectionOptions) {
@@ -124,9 +71,9 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     const promise = new Promise<MessageOf<'hello'>>((res, rej) => ((resolve = res), (reject = rej)));
     promise.catch(() => undefined);
     this.helloWaiter = { resolve, reject, promise };
+    this.out = new OutQueue(socket, this.opts.highWaterMark);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.onDrain());
     socket.on('error', (e) => this.fail(new LorisError('LORIS_OF_TRANSPORT', `OpenFlow connection ${this.name} failed: ${e.message}; the switch may have restarted, reconnect`, { cause: e })));
     socket.on('close', () => this.fail(new NotConnectedError(`OpenFlow connection ${this.name} (closed by the peer)`)));
   }
@@ -181,56 +128,22 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  /** Encodes into the batch buffer; flushes at FLUSH_AT bytes or on the next turn of the event loop. */
+  /** Encodes into the batch (see OutQueue); a message that cannot be encoded throws and leaves nothing behind. */
   private write(msg: OfMessage, xid: number, bundle?: { bundleId: number; flags: number }): void {
     if (this.closed) throw this.closeError ?? new NotConnectedError(`OpenFlow connection ${this.name}`);
-    const before = this.out.offset;
-    try {
-      if (bundle) encodeBundleAddInto(this.out, bundle.bundleId, bundle.flags, msg, xid);
-      else encodeMessageInto(this.out, msg, xid);
-    } catch (e) {
-      // A message that cannot be encoded leaves nothing half-written in the batch.
-      this.out.offset = before;
-      throw e;
-    }
-    if (this.out.offset >= FLUSH_AT) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (bundle) this.out.append((w) => encodeBundleAddInto(w, bundle.bundleId, bundle.flags, msg, xid));
+    else this.out.append((w) => encodeMessageInto(w, msg, xid));
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.out.offset === 0 || this.closed) return;
-    const chunk = this.out.finish();
-    this.out.reset();
-    this.socket.write(chunk);
-    const held = this.socket.writableLength;
-    if (held > this.peakBuffered) this.peakBuffered = held;
+  /** Waits while the socket holds more than the high-water mark; rejects once the connection is closed. */
+  private async backpressure(): Promise<void> {
+    await this.out.ready();
+    if (this.closed) throw this.closeError ?? new NotConnectedError(`OpenFlow connection ${this.name}`);
   }
 
-  private onDrain(): void {
-    if (this.socket.writableLength > this.opts.highWaterMark) return;
-    const w = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const f of w) f();
-  }
-
-  /** True when the caller should await `backpressure()` before writing more. */
-  private mustWait(): boolean {
-    return this.socket.writableLength + this.out.offset > this.opts.highWaterMark || this.closed;
-  }
-
-  /** Resolves at once, or when the socket queue is back under the high-water mark. */
-  private backpressure(): Promise<void> {
-    if (this.socket.writableLength + this.out.offset <= this.opts.highWaterMark) return Promise.resolve();
-    if (this.out.offset > 0) this.flush();
-    if (this.socket.writableLength <= this.opts.highWaterMark) return Promise.resolve();
-    return new Promise((res, rej) => {
-      if (this.closed) return rej(this.closeError ?? new NotConnectedError(`OpenFlow connection ${this.name}`));
-      this.drainWaiters.push(res);
-    });
+  /** Peak bytes held in the socket's queue (back-pressure keeps it near `highWaterMark`). */
+  get peakBuffered(): number {
+    return this.out.peakBuffered;
   }
 
   /**
@@ -409,7 +322,7 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
           this.write(m, xid, bundle);
           inner.push(xid);
           this.pending.set(xid, collect);
-          if (this.mustWait()) await this.backpressure();
+          if (this.out.mustWait()) await this.backpressure();
         }
       } catch (e) {
         // A message we could not encode (or a closed connection): nothing of the bundle is applied.
@@ -585,8 +498,7 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
       p.reject(this.closeError);
     }
     this.pending.clear();
-    for (const f of this.drainWaiters) f();
-    this.drainWaiters = [];
+    this.out.close();
     this.socket.destroy();
     this.emit('close', err);
   }
@@ -594,7 +506,7 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
   /** Flushes what is queued and closes the connection. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    this.out.flush();
     await new Promise<void>((res) => {
       this.socket.end(() => res());
       setTimeout(res, 1000).unref();
@@ -602,68 +514,3 @@ export class OfConnection extends EventEmitter<OfConnectionEvents> {
     this.destroy();
   }
 }
-
-/** Accepts switches on `ptcp:`, `pssl:` or `punix:` (bridges configured with set-controller). */
-export class OfListener extends EventEmitter<{ connection: [OfConnection]; handshake_error: [Error] }> {
-  private readonly waiting: ((c: OfConnection) => void)[] = [];
-  private readonly ready: OfConnection[] = [];
-  private constructor(
-    private readonly listener: SocketListener,
-    readonly remote: string,
-  ) {
-    super();
-  }
-
-  static async listen(remote: string, o: OfConnectionOptions = {}): Promise<OfListener> {
-    const holder: { self?: OfListener } = {};
-    const l = await listenSocket(
-      remote,
-      (sock) => {
-        const name = `${remote}#${sock.remoteAddress ?? 'unix'}:${sock.remotePort ?? ''}`;
-        OfConnection.open(sock, o.name ?? name, o).then(
-          (c) => holder.self?.accepted(c),
-          (e: Error) => holder.self?.emit('handshake_error', e),
-        );
-      },
-      { tls: o.tls },
-    );
-    holder.self = new OfListener(l, remote);
-    return holder.self;
-  }
-
-  private accepted(c: OfConnection): void {
-    this.emit('connection', c);
-    const w = this.waiting.shift();
-    if (w) w(c);
-    else this.ready.push(c);
-  }
-
-  /** The next connection that completed its handshake. */
-  accept(timeoutMs = 30_000): Promise<OfConnection> {
-    const c = this.ready.shift();
-    if (c) return Promise.resolve(c);
-    return new Promise((res, rej) => {
-      const t = setTimeout(() => {
-        const i = this.waiting.indexOf(done);
-        if (i >= 0) this.waiting.splice(i, 1);
-        rej(new TimeoutError(`a switch connecting to ${this.remote}`, timeoutMs));
-      }, timeoutMs);
-      const done = (conn: OfConnection): void => {
-        clearTimeout(t);
-        res(conn);
-      };
-      this.waiting.push(done);
-    });
-  }
-
-  /** The bound TCP port (for ptcp:0 / pssl:0). */
-  get port(): number | undefined {
-    return this.listener.port;
-  }
-
-  close(): Promise<void> {
-    return this.listener.close();
-  }
-}
-
-export { OFPT };

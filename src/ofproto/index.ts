@@ -31,6 +31,8 @@ export * from './bundle.js';
 export * from './queue.js';
 export * from './transport.js';
 export * from './connection.js';
+export * from './listener.js';
+export * from './out-queue.js';
 export * from './bytes.js';
 export * from './json.js';
 export * from './match.js';
