@@ -31,7 +31,7 @@ test.serial('loris lab demo: 3 hosts, 6 containers in 2 pods (2 by dhcp), the ex
   t.deepEqual(r.members.filter((m) => m.assignment === 'static').map((m) => `${m.name}:${m.ip}`), ['c1:10.0.0.11', 'c4:10.0.0.21', 'c5:10.0.0.22', 'c6:10.0.0.23']);
   // The two dhcp containers of pod 1 get the lowest free addresses, in whichever order their hosts asked.
   t.deepEqual(r.members.filter((m) => m.assignment === 'dhcp').map((m) => m.ip).sort(), ['10.0.0.1', '10.0.0.2']);
-  for (const h of ['h1', 'h2', 'h3']) t.regex(r.flows[h], /table=0, .*priority=100,inPort=\d+/);
+  for (const h of ['h1', 'h2', 'h3']) t.regex(r.flows[h], /table=0, .*priority=100,in_port=\d+/);
   // About 35 s on this 2-core machine when it is not shared; the bound leaves room for a loaded CI host.
   t.log(`demo took ${r.seconds.toFixed(1)} s`);
   t.true(r.seconds < 150, `demo took ${r.seconds} s`);

@@ -36,6 +36,12 @@ export async function lorisJson<T>(lab: Lab, h: LabHost, args: string[], o: { st
   return { status: r.status, value, err: r.err };
 }
 
+/** Row order of a select is the server's choice (it changes when a heartbeat rewrites a host row): sort it. */
+function sortRows(json: string): string {
+  const results = JSON.parse(json) as { rows?: unknown[] }[];
+  return JSON.stringify(results.map((r) => ({ ...r, rows: r.rows?.map((x) => JSON.stringify(x)).sort() })), null, 1);
+}
+
 /** Everything loris could change on a host, as independent observers see it (volatile counters removed). */
 export async function snapshot(lab: Lab, h: LabHost, storeSock: string): Promise<string> {
   const vs = (table: string, cols: string): Promise<string> => lab.vsctl(h, ['--format=json', `--columns=${cols}`, 'list', table]);
@@ -46,7 +52,7 @@ export async function snapshot(lab: Lab, h: LabHost, storeSock: string): Promise
     vs('Interface', 'name,external_ids,options,type,ofport'),
     lab.vsctl(h, ['get', 'Open_vSwitch', '.', 'external_ids']),
     lab.ofctl(h, ['dump-flows', lab.mgmtSocket(h, 'br-int')]).catch(() => 'no br-int'),
-    run(['ovsdb-client', 'transact', `unix:${storeSock}`, JSON.stringify(['Loris', ...['Cluster', 'Pod', 'Endpoint'].map((table) => ({ op: 'select', table, where: [] })), { op: 'select', table: 'Host', where: [], columns: ['name', 'address', 'tunnel_type'] }])]).then((r) => r.stdout),
+    run(['ovsdb-client', 'transact', `unix:${storeSock}`, JSON.stringify(['Loris', ...['Cluster', 'Pod', 'Endpoint'].map((table) => ({ op: 'select', table, where: [] })), { op: 'select', table: 'Host', where: [], columns: ['name', 'address', 'tunnel_type'] }])]).then((r) => sortRows(r.stdout)),
   ]);
   const scrub = (s: string): string => s.replace(/ (duration|n_packets|n_bytes|idle_age)=[^,]+,/g, '');
   return [links, bridges, ports, ifaces, ext, scrub(flows), store].join('\n---\n');
