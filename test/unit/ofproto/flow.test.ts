@@ -128,3 +128,9 @@ test('invalid values and names throw InvalidArgumentError', (t) => {
   t.throws(() => flow().table(300), { instanceOf: InvalidArgumentError });
   t.throws(() => move(field('reg0', 0, 8), field('reg1', 0, 16)), { instanceOf: InvalidArgumentError });
 });
+
+test('formatFlow prints flow stats with duration and counters like dump-flows', (t) => {
+  const fm = flow().table(2).priority(7).idleTimeout(10).flags('send_flow_rem').match({ ethType: 0x800, ipProto: 17, udpDst: 53 }).apply(normal());
+  const stats = { ...fm, durationSec: 3, durationNsec: 339_000_000, packetCount: 12n, byteCount: 1500n };
+  t.is(formatFlow(stats), 'cookie=0x0, duration=3.339s, table=2, n_packets=12, n_bytes=1500, idle_timeout=10, send_flow_rem priority=7,udp,tp_dst=53 actions=NORMAL');
+});
