@@ -1,30 +1,26 @@
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { LorisError } from '../errors.js';
 import { OfConnection } from '../ofproto/connection.js';
-import { OFPP_CONTROLLER } from '../ofproto/actions.js';
-import { OFPTT_ALL, type FlowMod } from '../ofproto/flow-mod.js';
-import type { FlowStats } from '../ofproto/multipart-flow.js';
+import type { FlowMod } from '../ofproto/flow-mod.js';
 import type { PacketIn } from '../ofproto/packet-in.js';
 import type { PortStatus } from '../ofproto/port-status.js';
-import { OFPPS, type OfpPort } from '../ofproto/port.js';
 import type { OvsdbClient } from '../ovsdb/client.js';
 import { openRtnl, type LinkEvent, type LinkWatch, type Rtnl } from '../netlink/rtnl.js';
 import type { NetnsSpec } from '../netlink/netns.js';
 import type { Store } from '../store/store.js';
-import type { Endpoint, Host, StoreEvent } from '../store/types.js';
+import type { Endpoint, StoreEvent } from '../store/types.js';
 import { unixctl } from '../ovsdb/unixctl.js';
-import { DEFAULT_LEASE_TIME, decodeDhcpFrame, dhcpReply, encodeDhcpFrame } from './dhcp.js';
+import { DEFAULT_LEASE_TIME } from './dhcp.js';
+import { answerDhcp } from './dhcp-server.js';
+import { dumpFlows, portVanished, waitForPath } from './switch-io.js';
 import { ControllerMetrics } from './metrics.js';
-import { autoDatapathType, ensureIntegrationBridge, pairTunnelType, syncTunnels, tunnelPortName, type TunnelSpec } from './ovs-bridge.js';
+import { autoDatapathType, desiredTunnels, ensureIntegrationBridge, syncTunnels } from './ovs-bridge.js';
 import {
   DEFAULT_DHCP_SERVER,
   buildIndex,
-  fnv1a32,
   indexAdd,
   indexRemove,
   isLorisCookie,
@@ -113,7 +109,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private conn: OfConnection | undefined;
   private running = false;
   private connecting: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private backoff: number;
   private metricsServer: Server | undefined;
@@ -350,28 +345,21 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private async syncTunnels(): Promise<void> {
     const run = async (): Promise<void> => {
       const store = this.o.store;
-      const self = store.host(this.host);
-      const cluster = store.cluster;
-      const specs: TunnelSpec[] = [];
-      for (const h of store.hosts()) {
-        if (h.name === this.host || !h.address) continue;
-        specs.push(this.tunnelSpec(h, self, cluster.tunnelType));
-      }
-      const names = new Map(specs.map((s) => [s.name, s.host]));
+      const specs = desiredTunnels(store.hosts(), this.host, store.cluster.tunnelType);
+      const names = new Map(specs.map((t) => [t.name, t.host]));
       const stats = await syncTunnels(this.o.ovsdb, this.bridge, specs);
       this.tunnelHosts = names;
-      for (const host of [...this.tunnels.keys()]) if (![...names.values()].includes(host)) this.tunnels.delete(host);
+      const wanted = new Set(names.values());
+      for (const host of [...this.tunnels.keys()]) {
+        if (wanted.has(host)) continue;
+        this.tunnels.delete(host);
+        for (const pod of this.idx.byPod.keys()) this.markDirty({ kind: 'pod', pod });
+      }
       for (const name of names.keys()) this.portChanged(name);
       if (stats.added + stats.changed + stats.removed) this.log.info({ ...stats }, 'tunnel ports updated');
     };
     this.tunnelSync = this.tunnelSync.then(run, run);
     return this.tunnelSync;
-  }
-
-  private tunnelSpec(h: Host, self: Host | undefined, cluster: 'vxlan' | 'gre'): TunnelSpec {
-    const spec: TunnelSpec = { name: tunnelPortName(h.name, fnv1a32), type: pairTunnelType(cluster, self?.tunnelType, h.tunnelType), remoteIp: h.address, host: h.name };
-    if (self?.address) spec.localIp = self.address;
-    return spec;
   }
 
   // --- OpenFlow connection -------------------------------------------------------------------------------------
@@ -387,7 +375,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
             return;
           } catch (e) {
             this.log.debug({ err: (e as Error).message }, 'connect failed; retrying');
-            await this.waitForSocket(this.backoff);
+            const w = waitForPath(this.mgmtSocket, this.backoff);
+            this.wake = w.wake;
+            await w.done;
+            this.wake = undefined;
             this.backoff = Math.min(this.backoff * 2, this.o.reconnectMaxMs ?? 1000);
           }
         }
@@ -396,30 +387,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
       }
     })();
     return this.connecting;
-  }
-
-  /** Waits `ms`, or less when the management socket (re)appears (ovs-vswitchd restarted): inotify on its directory. */
-  private waitForSocket(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      let watcher: FSWatcher | undefined;
-      const done = (): void => {
-        clearTimeout(this.reconnectTimer);
-        watcher?.close();
-        this.wake = undefined;
-        resolve();
-      };
-      this.wake = done;
-      this.reconnectTimer = setTimeout(done, ms);
-      try {
-        const base = basename(this.mgmtSocket);
-        watcher = watch(dirname(this.mgmtSocket), (_event, file) => {
-          if (file === base) done();
-        });
-        watcher.on('error', () => undefined);
-      } catch {
-        /* no such directory yet: the timer alone */
-      }
-    });
   }
 
   private async connectOnce(): Promise<void> {
@@ -459,19 +426,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
     void this.connectLoop().catch((e: Error) => this.fail('reconnect', e));
   }
 
-  private async dumpFlows(conn: OfConnection): Promise<FlowStats[]> {
-    const out: FlowStats[] = [];
-    for await (const part of conn.multipart({ kind: 'flow', tableId: OFPTT_ALL, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} })) {
-      if (part.kind === 'flow') for (const f of part.flows) out.push(f);
-    }
-    return out;
-  }
-
   /** Dump, diff against the whole desired table, apply the difference in one atomic bundle. */
   private async fullSync(conn: OfConnection): Promise<void> {
     const t0 = performance.now();
     const end = this.metrics.reconcileSeconds.startTimer({ kind: 'full' });
-    const installed = await this.dumpFlows(conn);
+    const installed = await dumpFlows(conn);
     const t1 = performance.now();
     const desired = new Map<string, FlowMod[]>();
     const all: FlowEntry[] = [];
@@ -558,42 +517,23 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private async onPacketIn(conn: OfConnection, pi: PacketIn): Promise<void> {
     this.metrics.packetIns.inc({ reason: String(pi.reason) });
     if (!this.dhcp) return;
-    const inPort = typeof pi.match.inPort === 'number' ? pi.match.inPort : undefined;
-    if (inPort === undefined) return;
-    const id = this.byOfport.get(inPort);
-    const ep = id ? this.storeEndpoints.get(id) : undefined;
-    if (!ep) return;
-    let req;
-    try {
-      req = decodeDhcpFrame(pi.data);
-    } catch (e) {
-      this.log.debug({ err: (e as Error).message, inPort }, 'malformed DHCP frame ignored');
+    const answer = answerDhcp(pi, (port) => {
+      const id = this.byOfport.get(port);
+      return id ? this.storeEndpoints.get(id) : undefined;
+    }, { server: this.dhcp, leaseTime: this.o.leaseTime ?? DEFAULT_LEASE_TIME, mtu: (pod) => this.o.store.effectiveMtu(pod) });
+    if (answer.kind === 'ignored') {
+      if (answer.why) this.log.debug({ why: answer.why }, 'packet-in not answered');
       return;
     }
-    if (!req || !ep.ip) return;
-    const reply = dhcpReply(req, {
-      mac: ep.mac.toLowerCase(), ip: ep.ip, prefixLength: ep.prefixLen, mtu: this.o.store.effectiveMtu(ep.pod),
-      leaseTime: this.o.leaseTime ?? DEFAULT_LEASE_TIME, serverIp: this.dhcp.ip, serverMac: this.dhcp.mac,
-    });
-    if (!reply) return;
-    await conn.send({ type: 'packet_out', bufferId: 0xffffffff, inPort: OFPP_CONTROLLER, actions: [{ type: 'output', port: inPort }], data: encodeDhcpFrame(reply) });
-    const type = reply.dhcp.options.messageType ?? 'unknown';
-    this.metrics.dhcpReplies.inc({ type });
-    this.log.info({ endpoint: ep.uuid, ip: ep.ip, type }, 'DHCP reply sent');
+    await conn.send(answer.packetOut);
+    this.metrics.dhcpReplies.inc({ type: answer.type });
+    this.log.info({ endpoint: answer.endpoint.uuid, ip: answer.endpoint.ip, type: answer.type }, 'DHCP reply sent');
   }
 
   private fail(what: string, e: Error): void {
     this.log.error({ err: e.message }, `${what} failed`);
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }
-}
-
-/**
- * With the userspace datapath a port whose network device vanished (its container died) is not deleted: OVS keeps
- * it with LINK_DOWN and an all-zero address. Such a port can carry nothing; treat it as gone.
- */
-function portVanished(p: OfpPort): boolean {
-  return (p.state & OFPPS.LINK_DOWN) !== 0 && p.hwAddr === '00:00:00:00:00:00';
 }
 
 const RANK: Record<FlowMod['command'], number> = { delete_strict: 0, delete: 0, modify_strict: 1, modify: 1, add: 2 };

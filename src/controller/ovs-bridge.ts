@@ -3,6 +3,7 @@ import type { OvsdbClient } from '../ovsdb/client.js';
 import { Uuid, namedUuid, uuid, type Atom, type Row, type Value } from '../ovsdb/notation.js';
 import { del, insert, mutate, select, update, type Operation } from '../ovsdb/operations.js';
 import { LorisError } from '../errors.js';
+import { fnv1a32 } from './pipeline.js';
 
 /**
  * The controller's OVSDB side (database Open_vSwitch): the integration bridge and one tunnel port per remote
@@ -140,4 +141,17 @@ export function pairTunnelType(cluster: TunnelType, a: TunnelType | undefined, b
 /** A deterministic, IFNAMSIZ-safe tunnel port name for a remote host: `lt` + 8 hex digits of FNV-1a. */
 export function tunnelPortName(host: string, fnv: (s: string) => number): string {
   return `lt${fnv(host).toString(16).padStart(8, '0')}`;
+}
+
+/** The tunnel ports this host needs: one per other host with an address, typed per pair (see pairTunnelType). */
+export function desiredTunnels(hosts: readonly { name: string; address: string; tunnelType: TunnelType | undefined }[], self: string, cluster: TunnelType): TunnelSpec[] {
+  const me = hosts.find((h) => h.name === self);
+  const out: TunnelSpec[] = [];
+  for (const h of hosts) {
+    if (h.name === self || !h.address) continue;
+    const spec: TunnelSpec = { name: tunnelPortName(h.name, fnv1a32), type: pairTunnelType(cluster, me?.tunnelType, h.tunnelType), remoteIp: h.address, host: h.name };
+    if (me?.address) spec.localIp = me.address;
+    out.push(spec);
+  }
+  return out;
 }
