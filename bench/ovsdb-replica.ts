@@ -98,8 +98,10 @@ try {
   let pyRuns: { p50: number; p99: number }[] = [];
   let pyNote: string | undefined;
   if (await hasPythonModule('ovs.db.idl')) {
+    // Its own server, so the reference starts from the same empty table the loris runs started from.
+    const pySrv = await startLoopbackOvsdb(lab, { schema: schemaPath });
     for (let run = -1; run < runs; run++) {
-      const lat = await runPythonJson<number[]>(PY, [srv.remote, schemaPath, String(n), `py${run + 1}`], { timeoutMs: 600_000 });
+      const lat = await runPythonJson<number[]>(PY, [pySrv.remote, schemaPath, String(n), `py${run + 1}`], { timeoutMs: 600_000 });
       const r = { p50: median(lat), p99: percentile(lat, 99) };
       log(`python idl ${run < 0 ? 'warm-up' : `run ${run + 1}/${runs}`}: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms`);
       if (run >= 0) pyRuns.push(r);
