@@ -5,3 +5,5 @@ export * as ofproto from './ofproto/index.js';
 export * as netlink from './netlink/index.js';
 export * as ovsdb from './ovsdb/index.js';
 export * as controller from './controller/index.js';
+export * as api from './api/index.js';
+export { Loris } from './api/loris.js';
