@@ -11,7 +11,7 @@ import { Uuid, type Value } from '../ovsdb/notation.js';
 import { del, eq, mutate, mutation, select } from '../ovsdb/operations.js';
 import { Vswitch } from '../ovsdb/vswitch.js';
 import { ownerCookie } from '../controller/pipeline.js';
-import { unixctl } from '../store/embedded.js';
+import { unixctl } from '../ovsdb/unixctl.js';
 
 /**
  * The switch-side steps of the API: the container ports loris adds to the integration bridge (OVSDB),
@@ -55,7 +55,7 @@ export async function ovsVersion(db: string, column: string): Promise<string> {
   const ctl = vswitchdCtl(db);
   if (!ctl) return '';
   try {
-    return /(\d+\.\d+\.\d+)/.exec(await unixctl(ctl, 'version', [], 3000))?.[1] ?? '';
+    return /(\d+\.\d+\.\d+)/.exec(await unixctl(ctl, 'version', [], { timeoutMs: 3000 }))?.[1] ?? '';
   } catch {
     return '';
   }
