@@ -70,6 +70,11 @@ test.serial('VXLAN: 3 hosts, 3 pods: same pod reaches, other pods don’t (even 
   t.regex(await lab.execIn(members[0].c, ['ip', 'neigh', 'show', '10.1.0.2']), new RegExp(members[1].mac));
   t.true(await reaches(members[7], members[6]));
   t.regex(await lab.execIn(members[7].c, ['ip', 'neigh', 'show', '10.1.0.2']), new RegExp(members[6].mac));
+  // MTU: the pod MTU is the underlay's minus VXLAN's 50 bytes, and a full-size unfragmentable packet crosses hosts.
+  t.is(cl.store('h1').effectiveMtu(1), 1450);
+  const big = await run(lab.inContainer(members[0].c, ['ping', '-n', '-c', '2', '-W', '2', '-M', 'do', '-s', String(1450 - 28), members[1].ip]));
+  t.regex(big.stdout, / 2 received/, big.stdout + big.stderr);
+  t.deepEqual(await underlayCapture(hosts[1], 'udp port 4789', members[0], members[1]), { sawTraffic: true, keys: ['1'] });
 });
 
 test.serial('GRE: switching the cluster tunnel type re-plumbs every host; the matrix holds', async (t) => {
@@ -77,7 +82,24 @@ test.serial('GRE: switching the cluster tunnel type re-plumbs every host; the ma
   const [h1] = hosts;
   await waitUntil('GRE tunnels', async () => (await lab.vsctl(h1, ['--columns=type', 'list', 'interface'])).includes('gre') && !(await lab.vsctl(h1, ['--columns=type', 'list', 'interface'])).includes('vxlan'), 10_000, 50);
   t.deepEqual(await pingMatrix(), []);
+  t.deepEqual(await underlayCapture(hosts[1], 'proto gre', member('a1'), member('a2')), { sawTraffic: true, keys: ['0x1'] });
 });
+
+/** Pings a→b while capturing on `h`'s underlay port; returns whether encapsulated packets were seen and their keys. */
+async function underlayCapture(h: LabHost, filter: string, a: Member, b: Member): Promise<{ sawTraffic: boolean; keys: string[] }> {
+  const [cmd, ...args] = lab.inHost(h, ['timeout', '3', 'tcpdump', '-i', 'ul0', '-n', '-l', '-c', '4', filter]);
+  const cap = spawn(cmd, args);
+  let out = '';
+  let err = '';
+  cap.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  cap.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<void>((r) => cap.on('close', () => r()));
+  await waitUntil('tcpdump listening', () => err.includes('listening on'), 5000, 10);
+  await reaches(a, b, 2);
+  await done;
+  const keys = new Set([...out.matchAll(/(?:vni|key=)\s*(\S+?)[,\s]/g)].map((m) => m[1]));
+  return { sawTraffic: out.trim().length > 0, keys: [...keys] };
+}
 
 const member = (name: string): Member => cl.member(name);
 const inC = (m: Member, argv: string[]): Promise<string> => lab.execIn(m.c, argv);
