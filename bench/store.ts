@@ -8,8 +8,8 @@
  *   npx tsx bench/store.ts [--small]     (3,000 allocations per run; --small: 150)
  */
 import { Lab } from '../src/lab/index.js';
-import { Store } from '../src/store/index.js';
-import { startRaftCluster } from '../test/integration/store/raft-fixture.js';
+import { createRaftCluster } from '../src/lab/raft.js';
+import { lorisSchemaPath, Store } from '../src/store/index.js';
 import { emit, log, measure, median, parseBenchArgs, percentile, perSecond, size, spread } from './lib/index.js';
 
 const args = parseBenchArgs();
@@ -23,8 +23,8 @@ const NOTE = 'absolute: no reference tool allocates addresses in OVSDB';
 const lab = await Lab.create();
 const stores: Store[] = [];
 try {
-  const cluster = await startRaftCluster(lab, 3);
-  log(`3-member Raft cluster up: ${cluster.remotes.join(',')}`);
+  const cluster = await createRaftCluster(lab, { size: 3, schema: lorisSchemaPath() });
+  log(`3-member Raft cluster up: ${cluster.remotes}`);
   for (let i = 0; i < clients; i++) stores.push(await Store.open({ remotes: cluster.remotes, host: 'bench' }));
   await stores[0].registerHost({ name: 'bench', address: '192.0.2.1' });
 

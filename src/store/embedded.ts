@@ -1,9 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { LorisError } from '../errors.js';
-import { JsonRpcConnection } from '../ovsdb/jsonrpc.js';
-import { OvsdbDisconnectedError, type OvsdbClient } from '../ovsdb/index.js';
+import type { OvsdbClient } from '../ovsdb/index.js';
+import { unixctl as ovsdbUnixctl } from '../ovsdb/unixctl.js';
 import { lorisSchema, standaloneDbFile, STORE_DB } from './dbfile.js';
 import { StoreSetupError } from './errors.js';
 import type { EmbeddedOptions } from './types.js';
@@ -28,25 +26,12 @@ export function defaultControlSocket(unixRemote: string): string {
   throw new StoreSetupError(`can't find ovsdb-server's control socket next to ${unixRemote} (no ovsdb-server.ctl or ovsdb-server.pid in ${dir}); pass embedded.control`);
 }
 
-/** One unixctl command (JSON-RPC over the `.ctl` socket, as ovs-appctl sends it). Resolves with the reply text. */
-export async function unixctl(socketPath: string, method: string, params: string[], timeoutMs = 10_000): Promise<string> {
-  const sock = connect({ path: socketPath });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', (e) => reject(new StoreSetupError(`can't reach ovsdb-server's control socket ${socketPath}: ${e.message}; check the path and that ovsdb-server runs`)));
-  });
-  const rpc = new JsonRpcConnection(sock, {
-    onMessage: () => undefined,
-    makeError: (m, error) => new LorisError('LORIS_UNIXCTL', `${m} failed: ${String(error).trim()}`),
-    closedError: (m) => new OvsdbDisconnectedError(m),
-    onClose: () => undefined,
-    protocol: 'unixctl',
-  });
-  try {
-    return String(await rpc.request(method, params, { timeoutMs }));
-  } finally {
-    rpc.close();
-  }
+/**
+ * One unixctl command, resolving with the reply text. Kept for src/api/switch.ts, which imported it from here
+ * before src/ovsdb/unixctl.ts existed; new code should use that module.
+ */
+export function unixctl(socketPath: string, method: string, params: string[], timeoutMs = 10_000): Promise<string> {
+  return ovsdbUnixctl(socketPath, method, params, { timeoutMs });
 }
 
 /**
