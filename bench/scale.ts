@@ -5,6 +5,7 @@
  *   sync (bridge check, tunnels, connect, dump, diff, one atomic bundle) vs the reference installing the very same
  *   flows with `ovs-ofctl -O OpenFlow13 --bundle add-flows` (from a --no-stats dump),
  * - incremental latency: one new endpoint in the store → its flows acknowledged by the switch,
+ * - restart with the table already in sync (the hitless path) vs `ovs-ofctl --bundle replace-flows` of the same table,
  * - the bench process's RSS with the controller running (store replica included).
  * Endpoints: 10 pods with one local endpoint each (an internal port), the rest on 9 peer hosts that exist only in
  * the store; they are written straight into the store database (one transaction) so IPAM is not what is measured.
@@ -68,6 +69,7 @@ try {
   const convergence: SeriesPoint[] = [];
   const incremental: SeriesPoint[] = [];
   const rss: SeriesPoint[] = [];
+  const restart: SeriesPoint[] = [];
   for (const n of sizes) {
     await store.client.transact(STORE_DB, [del('Endpoint', [])]);
     const ops: Operation[] = Array.from({ length: n }, (_, i) => endpointRow(i, 'e'));
@@ -98,11 +100,26 @@ try {
       await waitUntil('incremental flows', () => ctl.installedFlowCount() > before, 10_000, 1);
       inc.push(performance.now() - t0);
     }
-    await ctl.stop();
+    // Restart with the table already in sync (the hitless path): dump, diff, nothing to send.
+    const restartMs: number[] = [];
+    let current = ctl;
+    for (let r = 0; r <= runs; r++) {
+      await current.stop();
+      current = cl.newController(h1);
+      const t0 = performance.now();
+      await current.start();
+      if (r > 0) restartMs.push(performance.now() - t0);
+    }
+    await current.stop();
 
     // Reference: the same table through ovs-ofctl.
     const file = join(tmp, `flows-${n}.txt`);
     writeFileSync(file, (await cl.lab.ofctl(h1, ['dump-flows', '--no-stats', mgmt])).split('\n').filter((l) => l.trim() && !l.startsWith('OFPST')).join('\n') + '\n');
+    const replaceMs: number[] = [];
+    for (let r = 0; r <= runs; r++) {
+      const ms = await timeCommand(['ovs-ofctl', '-O', 'OpenFlow13', '--bundle', 'replace-flows', mgmt, file]);
+      if (r > 0) replaceMs.push(ms);
+    }
     const refMs: number[] = [];
     for (let r = 0; r <= runs; r++) {
       await cl.lab.ofctl(h1, ['del-flows', mgmt]);
@@ -112,8 +129,11 @@ try {
     log(`${n} endpoints: ${flowCount} flows; loris start→in sync ${lorisMs.map((x) => x.toFixed(0)).join('/')} ms; ovs-ofctl --bundle add-flows ${refMs.map((x) => x.toFixed(0)).join('/')} ms; incremental ${median(inc).toFixed(1)} ms; RSS ${rss[rss.length - 1].y} MiB`);
     convergence.push({ x: n, y: round(median(lorisMs)), reference: round(median(refMs)) });
     incremental.push({ x: n, y: round(median(inc)) });
+    restart.push({ x: n, y: round(median(restartMs)), reference: round(median(replaceMs)) });
+    log(`${n} endpoints: restart in sync ${restartMs.map((x) => x.toFixed(0)).join('/')} ms; ovs-ofctl --bundle replace-flows ${replaceMs.map((x) => x.toFixed(0)).join('/')} ms`);
     if (n === sizes[sizes.length - 1]) {
       emit({ bench: 'scale', metric: `start-up convergence, ${n} endpoints (${flowCount} flows)`, loris: median(lorisMs), reference: median(refMs), unit: 'ms', runs: lorisMs.length, spread: spread(lorisMs), series: convergence, seriesX: 'endpoints', note: 'loris: controller start on an empty table until in sync (bridge, tunnels, connect, dump, diff, bundle); reference: ovs-ofctl --bundle add-flows of the same flows' });
+      emit({ bench: 'scale', metric: `controller restart with the table in sync, ${n} endpoints`, loris: median(restartMs), reference: median(replaceMs), unit: 'ms', runs: restartMs.length, spread: spread(restartMs), series: restart, seriesX: 'endpoints', note: 'loris: start() until in sync (dump, diff, nothing sent); reference: ovs-ofctl --bundle replace-flows of the same table (dump, diff, nothing sent)' });
       emit({ bench: 'scale', metric: `incremental: new endpoint → flows acked, at ${n} endpoints`, loris: median(inc), reference: null, unit: 'ms', runs: inc.length, spread: spread(inc), series: incremental, seriesX: 'endpoints', note: 'store write (one OVSDB transaction) → replica event → per-owner diff → bundle acked' });
       emit({ bench: 'scale', metric: `process RSS with ${n} endpoints`, loris: rss[rss.length - 1].y, reference: null, unit: 'MiB', runs: 1, spread: 0, series: rss, seriesX: 'endpoints', note: 'the bench process: controller + store replica + lab helpers' });
     }
