@@ -1,7 +1,7 @@
 import test from 'ava';
-import { Lab } from '../../../src/lab/index.js';
+import { Lab, waitUntil } from '../../../src/lab/index.js';
 import { createRaftCluster } from '../../../src/lab/raft.js';
-import { OvsdbClient, OvsdbError, Replica, insert, mutate, mutation, namedUuid, select } from '../../../src/ovsdb/index.js';
+import { OvsdbClient, OvsdbError, Replica, insert, mutate, mutation, namedUuid, select, unixctl } from '../../../src/ovsdb/index.js';
 
 const DB = 'Open_vSwitch';
 
@@ -77,6 +77,31 @@ test('3-member Raft: kill the leader during writes; no acknowledged write lost, 
     await c.transact(DB, [insert('Bridge', { name: 'after' }, 'b'), mutate('Open_vSwitch', [], [mutation('bridges', 'insert', [namedUuid('b')])])] as const);
     await replica.waitFor((r) => r.find('Bridge', (b) => b.name === 'after') !== undefined, 5000);
     await replica.stop();
+  } finally {
+    client?.close();
+    await lab.dispose();
+  }
+});
+
+test('leader-only: when the leader leaves the cluster (still running), the _Server monitor moves the client to the new leader', async (t) => {
+  const lab = await Lab.create();
+  let client: OvsdbClient | undefined;
+  try {
+    const cluster = await createRaftCluster(lab, { size: 3 });
+    const leader0 = (await cluster.leaderIndex()) as number;
+    client = await OvsdbClient.connect(cluster.remotes, { database: DB, backoffMinMs: 20, backoffMaxMs: 300 });
+    const c = client;
+    const warnings: string[] = [];
+    c.on('warning', (e) => warnings.push((e as { code?: string }).code ?? ''));
+    await c.transact(DB, [insert('Open_vSwitch', {})] as const);
+    t.is(c.currentRemote, cluster.members[leader0].remote);
+    // cluster/leave on the leader: it hands leadership over and leaves, but the process keeps running.
+    await unixctl(cluster.members[leader0].ctl, 'cluster/leave', [DB]);
+    await waitUntil('the client to follow the new leader', () => c.connected && c.currentRemote !== cluster.members[leader0].remote && c.serverInfo?.leader === true, 15_000);
+    t.true(warnings.includes('LORIS_OVSDB_LEADER_CHANGED'));
+    await c.transact(DB, [insert('Bridge', { name: 'moved' }, 'b'), mutate('Open_vSwitch', [], [mutation('bridges', 'insert', [namedUuid('b')])])] as const);
+    const [sel] = await c.transact(DB, [select('Bridge', [], ['name'])] as const);
+    t.deepEqual(sel.rows.map((r) => r.name), ['moved']);
   } finally {
     client?.close();
     await lab.dispose();
