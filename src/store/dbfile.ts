@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StoreSetupError } from './errors.js';
+import { LORIS_SCHEMA_NAME } from './schema-types.js';
 
 /** Name of the loris database inside ovsdb-server (the schema's `name`). */
-export const STORE_DB = 'Loris';
+export const STORE_DB = LORIS_SCHEMA_NAME;
 
 let cachedSchema: Record<string, unknown> | undefined;
 

@@ -1,10 +1,21 @@
 import { Uuid, type Atom, type Row, type Value } from '../ovsdb/index.js';
+import type { Cluster as ClusterRow, Endpoint as EndpointRow, Host as HostRow, Pod as PodRow } from './schema-types.js';
 import type { Assignment, ClusterConfig, Endpoint, Host, Pod, TunnelType } from './types.js';
 
 /*
- * OVSDB rows of schema/loris.ovsschema → the Store's plain records. Accessors accept a value decoded
- * with or without the schema (an optional column is `[]`, `[x]` or a bare `x`).
+ * OVSDB rows of schema/loris.ovsschema → the Store's plain records. Column names are checked against the
+ * interfaces generated from the schema (schema-types.ts, scripts/gen-ovsdb-types.ts), so a schema change
+ * that renames or drops a column breaks the build here. Accessors accept a value decoded with or without
+ * the schema (an optional column is `[]`, `[x]` or a bare `x`: select results are decoded without it).
  */
+
+/** A column of a generated row type. */
+type Col<T> = Exclude<keyof T, '_uuid'> & string;
+
+/** Reads column `c` of a row of table type `T` (a raw Row: see above). */
+function col<T>(r: Row, c: Col<T>): Value | undefined {
+  return r[c];
+}
 
 export const T_CLUSTER = 'Cluster';
 export const T_HOST = 'Host';
@@ -55,49 +66,49 @@ export function toStrMap(r: Readonly<Record<string, string>> | undefined): Map<A
 export function clusterOf(uuid: string, r: Row): ClusterConfig {
   return {
     uuid,
-    tunnelType: str(r.tunnel_type) as TunnelType,
-    podSubnetPool: optStr(r.pod_subnet_pool),
-    podPrefixLen: int(r.pod_prefix_len),
-    underlayMtu: int(r.underlay_mtu),
-    externalIds: strMap(r.external_ids),
+    tunnelType: str(col<ClusterRow>(r, 'tunnel_type')) as TunnelType,
+    podSubnetPool: optStr(col<ClusterRow>(r, 'pod_subnet_pool')),
+    podPrefixLen: int(col<ClusterRow>(r, 'pod_prefix_len')),
+    underlayMtu: int(col<ClusterRow>(r, 'underlay_mtu')),
+    externalIds: strMap(col<ClusterRow>(r, 'external_ids')),
   };
 }
 
 export function hostOf(uuid: string, r: Row): Host {
   return {
     uuid,
-    name: str(r.name),
-    address: str(r.address),
-    tunnelType: optStr(r.tunnel_type) as TunnelType | undefined,
-    lastSeen: int(r.last_seen),
-    agentVersion: str(r.agent_version),
-    externalIds: strMap(r.external_ids),
+    name: str(col<HostRow>(r, 'name')),
+    address: str(col<HostRow>(r, 'address')),
+    tunnelType: optStr(col<HostRow>(r, 'tunnel_type')) as TunnelType | undefined,
+    lastSeen: int(col<HostRow>(r, 'last_seen')),
+    agentVersion: str(col<HostRow>(r, 'agent_version')),
+    externalIds: strMap(col<HostRow>(r, 'external_ids')),
   };
 }
 
 export function podOf(uuid: string, r: Row): Pod {
-  const number = int(r.number);
-  return { uuid, number, tunnelKey: number, subnet: optStr(r.subnet), mtu: optInt(r.mtu), externalIds: strMap(r.external_ids) };
+  const number = int(col<PodRow>(r, 'number'));
+  return { uuid, number, tunnelKey: number, subnet: optStr(col<PodRow>(r, 'subnet')), mtu: optInt(col<PodRow>(r, 'mtu')), externalIds: strMap(col<PodRow>(r, 'external_ids')) };
 }
 
 /** `podNumber`/`hostName` resolve the references (the caller's view of Pod and Host rows). */
 export function endpointOf(uuid: string, r: Row, podNumber: (podUuid: string) => number, hostName: (hostUuid: string) => string): Endpoint {
-  const podUuid = uuidOf(r.pod);
-  const hostUuid = uuidOf(r.host);
+  const podUuid = uuidOf(col<EndpointRow>(r, 'pod'));
+  const hostUuid = uuidOf(col<EndpointRow>(r, 'host'));
   return {
     uuid,
     pod: podNumber(podUuid),
     podUuid,
     host: hostName(hostUuid),
     hostUuid,
-    containerId: str(r.container_id),
-    containerName: str(r.container_name),
-    ifname: str(r.ifname),
-    portName: str(r.port_name),
-    mac: str(r.mac),
-    ip: str(r.ip),
-    prefixLen: int(r.prefix_len),
-    assignment: str(r.assignment) as Assignment,
-    externalIds: strMap(r.external_ids),
+    containerId: str(col<EndpointRow>(r, 'container_id')),
+    containerName: str(col<EndpointRow>(r, 'container_name')),
+    ifname: str(col<EndpointRow>(r, 'ifname')),
+    portName: str(col<EndpointRow>(r, 'port_name')),
+    mac: str(col<EndpointRow>(r, 'mac')),
+    ip: str(col<EndpointRow>(r, 'ip')),
+    prefixLen: int(col<EndpointRow>(r, 'prefix_len')),
+    assignment: str(col<EndpointRow>(r, 'assignment')) as Assignment,
+    externalIds: strMap(col<EndpointRow>(r, 'external_ids')),
   };
 }
