@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { LorisError } from '../errors.js';
 import { OfConnection } from '../ofproto/connection.js';
 import type { FlowMod } from '../ofproto/flow-mod.js';
+import type { Match } from '../ofproto/match.js';
 import type { PacketIn } from '../ofproto/packet-in.js';
 import type { PortStatus } from '../ofproto/port-status.js';
 import type { OvsdbClient } from '../ovsdb/client.js';
@@ -15,7 +16,7 @@ import type { Endpoint, StoreEvent } from '../store/types.js';
 import { unixctl } from '../ovsdb/unixctl.js';
 import { DEFAULT_LEASE_TIME } from './dhcp.js';
 import { answerDhcp } from './dhcp-server.js';
-import { dumpFlows, portVanished, waitForPath } from './switch-io.js';
+import { dumpFlows, portVanished, traceFlowString, waitForPath } from './switch-io.js';
 import { ControllerMetrics } from './metrics.js';
 import { autoDatapathType, desiredTunnels, ensureIntegrationBridge, syncTunnels } from './ovs-bridge.js';
 import {
@@ -198,8 +199,12 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.metricsServer = undefined;
   }
 
-  /** `ofproto/trace` of a flow (ovs-ofctl syntax, e.g. `in_port=1,icmp,nw_src=…`) on the integration bridge. */
-  async explain(flow: string): Promise<string> {
+  /**
+   * `ofproto/trace` of a packet on the integration bridge: a flow string in ovs-fields(7) syntax
+   * (`in_port=1,icmp,nw_src=…`) or a Match (`{inPort: 1, ethType: 0x800, ipv4Src: '10.0.0.1'}`). Returns OVS's text.
+   */
+  async explain(packet: string | Match): Promise<string> {
+    const flow = typeof packet === 'string' ? packet : traceFlowString(packet);
     if (!this.o.vswitchdCtl) throw new ControllerError('explain needs the vswitchd control socket; pass vswitchdCtl (e.g. /var/run/openvswitch/ovs-vswitchd.<pid>.ctl)');
     try {
       return await unixctl(this.o.vswitchdCtl, 'ofproto/trace', [this.bridge, flow]);

@@ -4,6 +4,8 @@ import type { OfConnection } from '../ofproto/connection.js';
 import { OFPTT_ALL } from '../ofproto/flow-mod.js';
 import type { FlowStats } from '../ofproto/multipart-flow.js';
 import { OFPPS, type OfpPort } from '../ofproto/port.js';
+import type { Match } from '../ofproto/match.js';
+import { fieldDef } from '../ofproto/oxm.js';
 
 /** Every flow of every table (OFPMP_FLOW, all tables, any cookie), gathered from the multipart reply. */
 export async function dumpFlows(conn: OfConnection): Promise<FlowStats[]> {
@@ -47,4 +49,23 @@ export function waitForPath(path: string, ms: number): { done: Promise<void>; wa
     }
   });
   return { done, wake };
+}
+
+/** ovs-fields(7) names ofproto/trace needs where the field table's ovs-ofctl name is ambiguous (tp_src/tp_dst). */
+const TRACE_NAMES: Readonly<Record<string, string>> = {
+  tcpSrc: 'tcp_src', tcpDst: 'tcp_dst', udpSrc: 'udp_src', udpDst: 'udp_dst', sctpSrc: 'sctp_src', sctpDst: 'sctp_dst',
+  icmpv4Type: 'icmp_type', icmpv4Code: 'icmp_code', icmpv6Type: 'icmpv6_type', icmpv6Code: 'icmpv6_code',
+};
+
+/** A Match as an ofproto/trace flow string, e.g. `{inPort: 1, ethType: 0x800, ipv4Src: '10.0.0.1'}` → `in_port=1,dl_type=0x800,nw_src=10.0.0.1`. */
+export function traceFlowString(m: Match): string {
+  const fmt = (v: unknown): string => (typeof v === 'bigint' ? `0x${v.toString(16)}` : String(v));
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(m) as [string, unknown][]) {
+    if (v === undefined) continue;
+    const name = TRACE_NAMES[k] ?? fieldDef(k).ovsName;
+    const value = typeof v === 'object' && v !== null && 'value' in v && 'mask' in v ? `${fmt(v.value)}/${fmt(v.mask)}` : k === 'ethType' ? `0x${Number(v).toString(16)}` : fmt(v);
+    parts.push(`${name}=${value}`);
+  }
+  return parts.join(',');
 }

@@ -139,6 +139,8 @@ test.serial('explain() traces a packet through the pipeline with ofproto/trace',
   const out = await ctl.explain('in_port=99,icmp,nw_src=10.5.0.1,nw_dst=10.5.0.11');
   t.regex(out, /Datapath actions: drop/);
   await t.throwsAsync(ctl.explain('in_port=1,tp_dst=67'), { code: 'LORIS_CONTROLLER' });
+  const dhcp = await ctl.explain({ inPort: 99, ethSrc: '02:00:00:00:00:99', ethType: 0x0800, ipProto: 17, ipv4Src: '0.0.0.0', ipv4Dst: '255.255.255.255', udpSrc: 68, udpDst: 67 });
+  t.regex(dhcp, /Datapath actions: drop/, 'no endpoint on port 99: dropped in classification');
 });
 
 test.serial('start() retries until the management socket exists; stop() ends the wait', async (t) => {
