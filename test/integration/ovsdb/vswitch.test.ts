@@ -163,6 +163,7 @@ test.serial('echo keepalive: we answer the server probe over tcp; a stopped serv
   const quiet = await OvsdbClient.connect(srv.remote, { probeIntervalMs: 0 });
   let drops = 0;
   quiet.on('disconnect', () => drops++);
+  // Unanswered, the server would drop us one probe interval after its first echo; two answered echoes prove it did not.
   await waitUntil('the server to probe us twice', () => quiet.stats.echoesAnswered >= 2, 15_000, 100);
   t.is(drops, 0, 'server echo answered: the session stayed up');
   t.deepEqual((await quiet.listDbs()).sort(), ['Open_vSwitch', '_Server']);
