@@ -8,6 +8,7 @@ import { resolveContainer, type ResolvedContainer } from '../netlink/containers.
 import { ContainerNotFoundError, ContainerNotRunningError } from '../netlink/errors.js';
 import { homeNetns } from '../netlink/netns.js';
 import { openRtnl, type Rtnl } from '../netlink/rtnl.js';
+import type { OfConnection } from '../ofproto/connection.js';
 import { OvsdbClient } from '../ovsdb/client.js';
 import { STORE_DB } from '../store/dbfile.js';
 import { NoSubnetError } from '../store/errors.js';
@@ -89,6 +90,7 @@ export class Loris {
   private ovsClient: Promise<OvsdbClient> | undefined;
   private storeHandle: Promise<Store> | undefined;
   private rtnl: Rtnl | undefined;
+  private ofConn: Promise<OfConnection> | undefined;
 
   constructor(opts: LorisOptions = {}) {
     this.db = opts.db ?? DEFAULT_DB;
@@ -112,6 +114,18 @@ export class Loris {
     this.ovsClient ??= connectOvs(this.db);
     this.ovsClient.catch(() => (this.ovsClient = undefined));
     return this.ovsClient;
+  }
+
+  /** One OpenFlow connection to the bridge's management socket, shared by concurrent operations. */
+  private openFlow(): Promise<OfConnection> {
+    this.ofConn ??= openFlowConnection(this.db, this.bridge).then((c) => {
+      c.on('close', () => {
+        if (this.ofConn) this.ofConn = undefined;
+      });
+      return c;
+    });
+    this.ofConn.catch(() => (this.ofConn = undefined));
+    return this.ofConn;
   }
 
   /** This process's rtnetlink handle (the host namespace, where OVS's ports live). */
@@ -306,7 +320,7 @@ export class Loris {
           undo.push(async () => delPortIfExists(await this.ovs(), hostIfname));
         }
         this.progress('waiting for the agent to install the flows');
-        await waitForEndpointFlows(this.db, this.bridge, ep.uuid, ofport);
+        await waitForEndpointFlows(await this.openFlow(), ep.uuid, ofport);
         this.progress('flows installed');
         undo.length = 0;
         return { ...endpointInfo(ep), changed, hostInterface: hostIfname, ofport };
@@ -439,12 +453,8 @@ export class Loris {
   /** The bridge's flow table, one line per flow, in ovs-ofctl dump-flows' layout. */
   async flows(): Promise<string[]> {
     await this.hostConfig('loris flows');
-    const conn = await openFlowConnection(this.db, this.bridge);
-    try {
-      return (await dumpFlows(conn)).sort((a, b) => a.tableId - b.tableId || b.priority - a.priority).map(formatFlow);
-    } finally {
-      await conn.close();
-    }
+    const flows = await dumpFlows(await this.openFlow());
+    return flows.sort((a, b) => a.tableId - b.tableId || b.priority - a.priority).map(formatFlow);
   }
 
   /**
@@ -483,5 +493,8 @@ export class Loris {
     if (p) (await p.catch(() => undefined))?.close();
     this.rtnl?.close();
     this.rtnl = undefined;
+    const of = this.ofConn;
+    this.ofConn = undefined;
+    if (of) await (await of.catch(() => undefined))?.close();
   }
 }

@@ -138,21 +138,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Waits until the controller has installed the flows of a local endpoint: a flow carrying the
- * endpoint's cookie that matches its OpenFlow port (the classifier entry). Polls the switch.
+ * endpoint's cookie that matches its OpenFlow port (the classifier entry). Polls the switch over `conn`
+ * (one connection serves every concurrent wait of a Loris object).
  */
-export async function waitForEndpointFlows(db: string, bridge: string, endpointUuid: string, ofport: number, timeoutMs = 15_000): Promise<void> {
+export async function waitForEndpointFlows(conn: OfConnection, endpointUuid: string, ofport: number, timeoutMs = 20_000): Promise<void> {
   const cookie = ownerCookie({ kind: 'endpoint', id: endpointUuid }, true);
-  const conn = await openFlowConnection(db, bridge);
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const flows = await dumpFlows(conn, { cookie });
-      if (flows.some((f) => f.match.inPort === ofport)) return;
-      if (Date.now() > deadline) throw new TimeoutError(`the loris agent installing the flows of port ${ofport} (is loris agent running? see its log)`, timeoutMs);
-      await sleep(25);
-    }
-  } finally {
-    await conn.close();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const flows = await dumpFlows(conn, { cookie });
+    if (flows.some((f) => f.match.inPort === ofport)) return;
+    if (Date.now() > deadline) throw new TimeoutError(`the loris agent installing the flows of port ${ofport} (is loris agent running? see its log)`, timeoutMs);
+    await sleep(25);
   }
 }
-
