@@ -11,10 +11,12 @@ import {
   OvsdbClient,
   OvsdbDisconnectedError,
   OvsdbError,
+  Replica,
   select,
   update,
   Uuid,
   wait,
+  type AnyRow,
   type Operation,
   type Row,
   type SelectResult,
@@ -39,7 +41,6 @@ import {
 } from './errors.js';
 import { broadcastOf, contains, formatIpv4, formatSubnet, parseIpv4, parseSubnet, podSubnetFromPool, validateStaticAddress, type Ipv4Subnet } from './ipam.js';
 import { deriveMac, normalizeMac, randomMac } from './mac.js';
-import { StoreMonitor } from './monitor.js';
 import { endpointOf, hostOf, podOf, str, T_CLUSTER, T_ENDPOINT, T_HOST, T_POD, toStrMap, uuidOf } from './rows.js';
 import {
   DEFAULT_IFNAME,
@@ -80,6 +81,8 @@ export interface EndpointFilter {
   containerId?: string;
 }
 
+const TABLES = [T_CLUSTER, T_HOST, T_POD, T_ENDPOINT] as const;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function checkPodNumber(n: unknown): number {
@@ -108,7 +111,7 @@ export class Store extends EventEmitter<StoreEventMap> {
   private inflight = 0;
   private keepAlive: NodeJS.Timeout | undefined;
 
-  private readonly monitor: StoreMonitor;
+  private replica: Replica | undefined;
   private readonly dhcp: DhcpAllocator;
   private readonly waiters = new Set<() => void>();
 
@@ -118,16 +121,24 @@ export class Store extends EventEmitter<StoreEventMap> {
     readonly hostName: string,
   ) {
     super();
-    this.monitor = new StoreMonitor(
-      client,
-      (table, uuid, row) => {
-        for (const { kind, event } of this.view.apply(table, uuid, row)) this.emitEvent(kind, event);
-      },
-      () => {
-        for (const w of [...this.waiters]) w();
-      },
-    );
     this.dhcp = new DhcpAllocator({ client, view: this.view, txn: (ops) => this.retrying('allocate', () => this.txn(ops)) });
+  }
+
+  /** Follows the Loris tables with the OVSDB replica (monitor_cond_since: fast resync after reconnects). */
+  private async follow(): Promise<void> {
+    const r = await Replica.start(this.client, { database: STORE_DB, tables: Object.fromEntries(TABLES.map((t) => [t, true])) });
+    this.replica = r;
+    const apply = (table: string, uuid: string, row: Row | undefined): void => {
+      for (const { kind, event } of this.view.apply(table, uuid, row)) this.emitEvent(kind, event);
+      for (const w of [...this.waiters]) w();
+    };
+    // Parents first, so endpoints resolve their pod and host; then every later change as it comes.
+    for (const t of TABLES) for (const row of r.rows(t)) this.view.apply(t, row._uuid.uuid, row);
+    for (const t of TABLES) {
+      r.onInsert(t, (row: AnyRow) => apply(t, row._uuid.uuid, row));
+      r.onUpdate(t, (_old: AnyRow, row: AnyRow) => apply(t, row._uuid.uuid, row));
+      r.onDelete(t, (row: AnyRow) => apply(t, row._uuid.uuid, undefined));
+    }
   }
 
   /** Connects, sets the database up if needed (embedded mode), and loads the replica. */
@@ -164,31 +175,13 @@ export class Store extends EventEmitter<StoreEventMap> {
         throw new StoreSetupError(`${remotes.join(',')} serves no ${STORE_DB} database; run loris init (embedded) or create the cluster database (docs/store.md)`);
       }
       const store = new Store(client, opts.host ?? hostname());
-      await store.monitor.start();
-      client.on('connect', (info) => {
-        if (info.reconnect) store.resubscribe();
-      });
+      await store.follow();
       await store.ensureClusterRow();
       return store;
     } catch (e) {
       client.close();
       throw e;
     }
-  }
-
-  /** After a reconnect: monitor again (the session's monitors died with it), until it works or the store closes. */
-  private resubscribe(): void {
-    void (async () => {
-      for (let i = 0; !this.closed && this.client.connected; i++) {
-        try {
-          await this.monitor.start();
-          return;
-        } catch (e) {
-          this.client.emit('warning', e as Error);
-          await sleep(Math.min(1000, 50 * 2 ** i));
-        }
-      }
-    })();
   }
 
   private emitEvent<K extends keyof StoreEventMap>(kind: K, event: StoreEventMap[K][0]): void {
@@ -202,6 +195,7 @@ export class Store extends EventEmitter<StoreEventMap> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.replica?.stop().catch(() => undefined);
     this.client.close();
   }
 
