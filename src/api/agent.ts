@@ -104,5 +104,6 @@ export async function stopAgent(runDir: string, graceMs = 5000): Promise<boolean
   while (alive(st.pid) && Date.now() < deadline) await sleep(20);
   if (alive(st.pid)) process.kill(st.pid, 'SIGKILL');
   if (st.pidfile) rmSync(st.pidfile, { force: true });
+  rmSync(join(runDir, 'agent.sock'), { force: true });
   return true;
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LorisError } from '../errors.js';
 import type { Controller } from '../controller/controller.js';
@@ -14,6 +15,7 @@ import { STORE_DB } from '../store/dbfile.js';
 import { NoSubnetError } from '../store/errors.js';
 import { Store } from '../store/store.js';
 import { GLOBAL_POD, type Endpoint } from '../store/types.js';
+import { agentSocketPath, serveAgentRpc } from './agent-rpc.js';
 import { agentStatus, removeAgentPidfile, startAgent, stopAgent, writeAgentPidfile } from './agent.js';
 import { AgentError, NotInitialisedError } from './errors.js';
 import { checkOvsVersion, chooseDatapath, connectOvs, readOvs, writeHostConfig, type HostConfig, type OvsInfo } from './host.js';
@@ -464,6 +466,11 @@ export class Loris {
   async agent(): Promise<AgentHandle> {
     const { config } = await this.hostConfig('loris agent');
     const ovsdb = await OvsdbClient.connect(this.db, { reconnect: true });
+    await ovsdb.setDbChangeAware(true);
+    // The long-running agent serves commands too: give them the reconnecting session.
+    const previous = this.ovsClient;
+    this.ovsClient = Promise.resolve(ovsdb);
+    if (previous) (await previous.catch(() => undefined))?.close();
     const store = await this.openStore(config.hostName);
     const ctl = vswitchdCtl(this.db);
     // Loaded here only: the controller (pino, prom-client) is not needed by the short-lived commands.
@@ -473,10 +480,17 @@ export class Loris {
     await controller.start();
     const beat = setInterval(() => void store.heartbeat().catch(() => undefined), HEARTBEAT_MS);
     writeAgentPidfile(this.runDir);
+    const sock = agentSocketPath(this.runDir);
+    const server = await serveAgentRpc(sock, (method, p) => {
+      const pod = p[2] === undefined || p[2] === null ? undefined : String(p[2]);
+      return method === 'connect' ? this.connect(String(p[0]), String(p[1]), pod) : this.disconnect(String(p[0]), p[1] === undefined || p[1] === null ? undefined : String(p[1]));
+    });
     return {
       controller,
       stop: async () => {
         clearInterval(beat);
+        await new Promise<void>((r) => server.close(() => r()));
+        rmSync(sock, { force: true });
         removeAgentPidfile(this.runDir);
         await controller.stop();
         ovsdb.close();

@@ -1,6 +1,6 @@
-import { Loris } from '../api/loris.js';
-import { mgmtSocket } from '../api/switch.js';
-import type { LorisOptions } from '../api/types.js';
+import { agentSocketPath, callAgent } from '../api/agent-rpc.js';
+import type { Loris } from '../api/loris.js';
+import type { ConnectResult, DisconnectResult, LorisOptions } from '../api/types.js';
 import { exitCodeTable } from './exit-codes.js';
 import { table, type Output } from './output.js';
 import type { CommandContext, GlobalOptions } from './program.js';
@@ -15,8 +15,14 @@ function lorisOptions(g: GlobalOptions, out: Output): LorisOptions {
   return { db: g.db, store: g.store, storeFile: g.storeFile, runDir: g.runDir, bridge: g.bridge, onProgress: out.progress };
 }
 
+/** The API object; imported on demand (it loads the protocol stacks). */
+async function newLoris(ctx: CommandContext): Promise<Loris> {
+  const { Loris } = await import('../api/loris.js');
+  return new Loris(lorisOptions(ctx.g, ctx.out));
+}
+
 async function withLoris<T>(ctx: CommandContext, fn: (l: Loris) => Promise<T>): Promise<T> {
-  const l = new Loris(lorisOptions(ctx.g, ctx.out));
+  const l = await newLoris(ctx);
   try {
     return await fn(l);
   } finally {
@@ -43,13 +49,19 @@ export async function clusterCommand(ctx: CommandContext, remotes: unknown): Pro
 }
 
 export async function connectCommand(ctx: CommandContext, container: unknown, address: unknown, pod: unknown): Promise<void> {
-  const r = await withLoris(ctx, (l) => l.connect(String(container), String(address), pod === undefined ? undefined : String(pod)));
+  const args = [String(container), String(address), pod === undefined ? undefined : String(pod)] as const;
+  // A running agent does it (fast path: no protocol code to load here); else this process does.
+  const viaAgent = (await callAgent(agentSocketPath(ctx.g.runDir), 'connect', [...args])) as ConnectResult | undefined;
+  if (viaAgent) ctx.out.progress('done by the loris agent');
+  const r = viaAgent ?? (await withLoris(ctx, (l) => l.connect(...args)));
   const head = r.changed ? 'connected' : 'already connected, nothing changed';
   ctx.out.result(r, [`${head}: ${r.container} ${r.interface} ${r.ip}/${r.prefix} ${r.mac} pod ${r.pod} (${r.assignment})`]);
 }
 
 export async function disconnectCommand(ctx: CommandContext, container: unknown, pod: unknown): Promise<void> {
-  const r = await withLoris(ctx, (l) => l.disconnect(String(container), pod === undefined ? undefined : String(pod)));
+  const args = [String(container), pod === undefined ? undefined : String(pod)] as const;
+  const viaAgent = (await callAgent(agentSocketPath(ctx.g.runDir), 'disconnect', [...args])) as DisconnectResult | undefined;
+  const r = viaAgent ?? (await withLoris(ctx, (l) => l.disconnect(...args)));
   ctx.out.result(r, [r.changed ? `disconnected ${r.container} ${r.interface ?? ''} pod ${r.pod}`.replace('  ', ' ') : `${r.container} was not connected${r.pod ? ` to pod ${r.pod}` : ''}, nothing changed`]);
 }
 
@@ -99,7 +111,7 @@ export async function flowsCommand(ctx: CommandContext): Promise<void> {
 }
 
 export async function agentCommand(ctx: CommandContext): Promise<void> {
-  const l = new Loris(lorisOptions(ctx.g, ctx.out));
+  const l = await newLoris(ctx);
   const agent = await l.agent();
   ctx.out.progress(`agent running (pid ${process.pid}); stop with SIGTERM`);
   await new Promise<void>((resolve) => {
@@ -122,8 +134,10 @@ async function readArgOrStdin(arg: unknown): Promise<string> {
 }
 
 /** A bridge name becomes its management socket next to the OVSDB socket; a remote (`unix:`, `tcp:`…) stays. */
-function ofRemote(g: GlobalOptions, bridge: string): string {
-  return /^[a-z]+:/.test(bridge) ? bridge : `unix:${mgmtSocket(g.db, bridge)}`;
+async function ofRemote(g: GlobalOptions, bridge: string): Promise<string> {
+  if (/^[a-z]+:/.test(bridge)) return bridge;
+  const { mgmtSocket } = await import('../api/switch.js');
+  return `unix:${mgmtSocket(g.db, bridge)}`;
 }
 
 export async function ofpPrintCommand(ctx: CommandContext, hex: unknown): Promise<void> {
@@ -138,12 +152,12 @@ export async function ofpEncodeCommand(ctx: CommandContext, json: unknown): Prom
 
 export async function dumpFlowsCommand(ctx: CommandContext, bridge: unknown): Promise<void> {
   const { dumpFlows } = await import('./ofp.js');
-  await dumpFlows(ofRemote(ctx.g, String(bridge)), { json: ctx.g.json });
+  await dumpFlows(await ofRemote(ctx.g, String(bridge)), { json: ctx.g.json });
 }
 
 export async function addFlowsCommand(ctx: CommandContext, bridge: unknown, file: unknown): Promise<void> {
   const { addFlows } = await import('./ofp.js');
-  await addFlows(ofRemote(ctx.g, String(bridge)), String(file), { json: ctx.g.json });
+  await addFlows(await ofRemote(ctx.g, String(bridge)), String(file), { json: ctx.g.json });
 }
 
 export async function labServeCommand(ctx: CommandContext): Promise<void> {
