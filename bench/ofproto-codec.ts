@@ -77,10 +77,15 @@ print(json.dumps({"encode": [enc() for _ in range(runs)], "decode": [dec() for _
 
 function osken(): Promise<{ encode: number[]; decode: number[]; bytes: number }> {
   return new Promise((resolve, reject) => {
-    execFile('/usr/bin/python3', ['-c', PY, String(OSKEN_N), String(RUNS)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`os-ken run failed (is python3-os-ken installed?): ${stderr}`));
-      else resolve(JSON.parse(stdout) as { encode: number[]; decode: number[]; bytes: number });
-    });
+    execFile(
+      '/usr/bin/python3',
+      ['-c', PY, String(OSKEN_N), String(RUNS)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`os-ken run failed (is python3-os-ken installed?): ${stderr}`));
+        else resolve(JSON.parse(stdout) as { encode: number[]; decode: number[]; bytes: number });
+      },
+    );
   });
 }
 
@@ -89,7 +94,9 @@ const spreadOf = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) /
 const round = (x: number, d = 4): number => Number(x.toPrecision(d));
 
 async function main(): Promise<void> {
-  console.log(`flow-mod: ${wire.length} bytes; loris ${LORIS_N} msgs/run, os-ken ${OSKEN_N} msgs/run, ${RUNS} runs after a warm-up`);
+  console.log(
+    `flow-mod: ${wire.length} bytes; loris ${LORIS_N} msgs/run, os-ken ${OSKEN_N} msgs/run, ${RUNS} runs after a warm-up`,
+  );
   lorisEncode(LORIS_N / 4);
   lorisDecode(LORIS_N / 4);
   const le: number[] = [];
@@ -108,7 +115,18 @@ async function main(): Promise<void> {
   const line = (metric: string, l: number[], ref: number[] | null, unit: string): void => {
     const lm = median(l);
     const rm = ref ? median(ref) : null;
-    console.log(JSON.stringify({ bench: 'ofproto-codec', metric, loris: round(lm), reference: rm === null ? null : round(rm), ratio: rm === null ? null : round(lm / rm, 3), unit, runs: RUNS, spread: round(spreadOf(l), 3) }));
+    console.log(
+      JSON.stringify({
+        bench: 'ofproto-codec',
+        metric,
+        loris: round(lm),
+        reference: rm === null ? null : round(rm),
+        ratio: rm === null ? null : round(lm / rm, 3),
+        unit,
+        runs: RUNS,
+        spread: round(spreadOf(l), 3),
+      }),
+    );
   };
   line('encode_rate', le, oe, 'flow-mods/s');
   line('decode_rate', ld, od, 'flow-mods/s');

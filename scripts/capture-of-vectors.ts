@@ -145,7 +145,16 @@ async function main(): Promise<void> {
   try {
     for (const v of flows) {
       sw.flowMods = [];
-      const argv = ['ovs-ofctl', '--no-names', '-O', 'OpenFlow13', ...(v.strict ? ['--strict'] : []), v.command, `unix:${sw.sock}`, v.flow];
+      const argv = [
+        'ovs-ofctl',
+        '--no-names',
+        '-O',
+        'OpenFlow13',
+        ...(v.strict ? ['--strict'] : []),
+        v.command,
+        `unix:${sw.sock}`,
+        v.flow,
+      ];
       const r = await run(argv);
       if (r.code !== 0 || sw.flowMods.length !== 1) {
         failed.push(`${v.name}: ${v.flow}: rc=${r.code} flow-mods=${sw.flowMods.length} ${r.stderr.trim()}`);
@@ -161,7 +170,13 @@ async function main(): Promise<void> {
       }
       const ovsPrint = await ofpPrint(bin);
       writeFileSync(path.join(outDir, `${v.name}.bin`), bin);
-      writeFileSync(path.join(outDir, `${v.name}.json`), ofJsonStringify({ name: v.name, command: v.command, strict: v.strict ?? false, flow: v.flow, ovsPrint, message }, 2) + '\n');
+      writeFileSync(
+        path.join(outDir, `${v.name}.json`),
+        ofJsonStringify(
+          { name: v.name, command: v.command, strict: v.strict ?? false, flow: v.flow, ovsPrint, message },
+          2,
+        ) + '\n',
+      );
       ok++;
       if (ok % 50 === 0) console.log(`captured ${ok}/${flows.length}`);
     }

@@ -182,7 +182,7 @@ export const ACTIONS: readonly string[] = [
   'ipv6|set_field:2001:db8::1->ipv6_src',
   'ipv6|set_field:0x12345->ipv6_label',
   'dl_vlan=7|set_field:4096->vlan_vid',
-    'set_field:0x5->metadata',
+  'set_field:0x5->metadata',
   'set_field:0x1->pkt_mark',
   'tcp|set_field:7->tcp_src',
   'set_field:0x1/0x1->tun_flags',
@@ -205,7 +205,7 @@ export const ACTIONS: readonly string[] = [
   'resubmit(,5)',
   'resubmit(3,5)',
   'ip,ct_state=+trk-inv|resubmit(,6,ct)',
-    'set_tunnel:0x5',
+  'set_tunnel:0x5',
   'set_tunnel64:0x100000000',
   'note:01.02.03',
   'note:00.11.22.33.44.55.66.77.88.99',
@@ -217,7 +217,7 @@ export const ACTIONS: readonly string[] = [
   'bundle_load(eth_src,0,hrw,ofport,NXM_NX_REG0[],members:1,2)',
   'output:NXM_NX_REG0[]',
   'output:NXM_NX_REG1[16..31]',
-    'learn(table=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])',
+  'learn(table=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])',
   'learn(table=10,idle_timeout=10,hard_timeout=20,fin_idle_timeout=5,fin_hard_timeout=6,priority=5,cookie=0x5,send_flow_rem,delete_learned,eth_type=0x800,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_REG0[]->NXM_NX_REG1[],load:0x5->NXM_NX_REG2[],output:NXM_OF_IN_PORT[])',
   'learn(table=2,priority=100,eth_type=0x800,nw_src=10.0.0.1,load:0xaabbccddeeff->NXM_OF_ETH_SRC[])',
   'learn(table=3,NXM_NX_TUN_ID[],NXM_NX_REG0[0..15]=NXM_NX_REG1[16..31],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:NXM_NX_REG3[])',
@@ -280,7 +280,10 @@ export const MODS: ReadonlyArray<Omit<VectorFlow, 'name'>> = [
   { command: 'add-flow', flow: 'check_overlap,actions=drop' },
   { command: 'add-flow', flow: 'reset_counts,actions=drop' },
   { command: 'add-flow', flow: 'no_packet_counts,no_byte_counts,actions=drop' },
-  { command: 'add-flow', flow: 'send_flow_rem,check_overlap,reset_counts,no_packet_counts,no_byte_counts,actions=drop' },
+  {
+    command: 'add-flow',
+    flow: 'send_flow_rem,check_overlap,reset_counts,no_packet_counts,no_byte_counts,actions=drop',
+  },
   { command: 'add-flow', flow: 'importance=5,actions=drop' },
   { command: 'mod-flows', flow: 'in_port=1,actions=output:2' },
   { command: 'mod-flows', flow: 'cookie=0x5/0xff,actions=output:2' },
@@ -311,20 +314,28 @@ function prng(seed: number): () => number {
 }
 
 /** Snippets that carry no prerequisite of their own, so they combine freely with one L3/L4 snippet. */
-const FREE_MATCHES = MATCHES.filter((m) => /^(in_port|dl_src|dl_dst|tun_|reg|xreg|pkt_mark|ct_|metadata|conj_id|dp_hash|recirc_id)/.test(m));
+const FREE_MATCHES = MATCHES.filter((m) =>
+  /^(in_port|dl_src|dl_dst|tun_|reg|xreg|pkt_mark|ct_|metadata|conj_id|dp_hash|recirc_id)/.test(m),
+);
 const L3_MATCHES = MATCHES.filter((m) => /^(ip|tcp|udp|sctp|icmp|ipv6|arp|rarp|mpls|dl_vlan|dl_type)/.test(m));
-const SIMPLE_ACTIONS = ACTIONS.filter((a) => a !== 'drop' && a !== 'note:' && !a.includes('|') && !a.startsWith('conjunction'));
+const SIMPLE_ACTIONS = ACTIONS.filter(
+  (a) => a !== 'drop' && a !== 'note:' && !a.includes('|') && !a.startsWith('conjunction'),
+);
 
 const pad3 = (n: number): string => String(n).padStart(3, '0');
 
 export function vectorFlows(): VectorFlow[] {
   const out: VectorFlow[] = [];
-  MATCHES.forEach((m, i) => out.push({ name: `match-${pad3(i)}`, command: 'add-flow', flow: `priority=100,${m},actions=output:1` }));
+  MATCHES.forEach((m, i) =>
+    out.push({ name: `match-${pad3(i)}`, command: 'add-flow', flow: `priority=100,${m},actions=output:1` }),
+  );
   ACTIONS.forEach((a, i) => {
     const [m, act] = a.includes('|') ? a.split('|') : ['', a];
     out.push({ name: `action-${pad3(i)}`, command: 'add-flow', flow: `${m ? `${m},` : ''}actions=${act}` });
   });
-  INSTRUCTIONS.forEach((a, i) => out.push({ name: `instr-${pad3(i)}`, command: 'add-flow', flow: `table=1,actions=${a}` }));
+  INSTRUCTIONS.forEach((a, i) =>
+    out.push({ name: `instr-${pad3(i)}`, command: 'add-flow', flow: `table=1,actions=${a}` }),
+  );
   MODS.forEach((m, i) => out.push({ name: `mod-${pad3(i)}`, ...m }));
   const rnd = prng(0x10715);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -346,7 +357,11 @@ export function vectorFlows(): VectorFlow[] {
     for (let k = 0; k < nAct; k++) actions.add(pick(SIMPLE_ACTIONS));
     const head = `table=${Math.floor(rnd() * 4)},priority=${Math.floor(rnd() * 65536)},cookie=0x${Math.floor(rnd() * 0xffffff).toString(16)}`;
     const tail = rnd() < 0.2 ? `,goto_table:${5 + Math.floor(rnd() * 5)}` : '';
-    out.push({ name: `combo-${pad3(i)}`, command: 'add-flow', flow: `${head},${match.join(',')},actions=${[...actions].join(',')}${tail}` });
+    out.push({
+      name: `combo-${pad3(i)}`,
+      command: 'add-flow',
+      flow: `${head},${match.join(',')},actions=${[...actions].join(',')}${tail}`,
+    });
   }
   return out;
 }

@@ -95,7 +95,14 @@ const ttl: OfEncoder<{ ttl: number }> = (w, a) => void w.u8(a.ttl).zeros(3);
 
 /** Wire type and body writer of each standard action (the header and padding are written by encodeAction). */
 const OF_ENCODERS: { [K in OfAction['type']]: [number, OfEncoder<Extract<OfAction, { type: K }>>] } = {
-  output: [OFPAT_OUTPUT, (w, a) => void w.u32(a.port).u16(a.maxLen ?? defaultMaxLen(a.port)).zeros(6)],
+  output: [
+    OFPAT_OUTPUT,
+    (w, a) =>
+      void w
+        .u32(a.port)
+        .u16(a.maxLen ?? defaultMaxLen(a.port))
+        .zeros(6),
+  ],
   copy_ttl_out: [OFPAT_COPY_TTL_OUT, pad4],
   copy_ttl_in: [OFPAT_COPY_TTL_IN, pad4],
   set_mpls_ttl: [OFPAT_SET_MPLS_TTL, ttl],
@@ -153,7 +160,8 @@ export const OF_DECODERS: Readonly<Record<number, OfDecoder>> = buildTable<OfDec
     (r) => {
       const at = r.pos;
       const { def, value } = readOxm(r);
-      if (typeof value === 'object') return r.fail(`set_field ${def.name} carries a mask (not allowed in OpenFlow 1.3)`, at);
+      if (typeof value === 'object')
+        return r.fail(`set_field ${def.name} carries a mask (not allowed in OpenFlow 1.3)`, at);
       if (r.remaining >= 8) r.fail('set_field has 8 or more bytes after its OXM', r.pos);
       while (r.pos < r.end) if (r.buf[r.pos++] !== 0) r.fail('set_field has non-zero padding after its OXM', r.pos - 1);
       return { type: 'set_field', field: def.name, value };

@@ -29,7 +29,13 @@ export const OFP_DEFAULT_PRIORITY = 0x8000;
 
 export type FlowModCommand = 'add' | 'modify' | 'modify_strict' | 'delete' | 'delete_strict';
 /** Command names indexed by their wire value. */
-export const FLOW_MOD_COMMANDS: readonly FlowModCommand[] = ['add', 'modify', 'modify_strict', 'delete', 'delete_strict'];
+export const FLOW_MOD_COMMANDS: readonly FlowModCommand[] = [
+  'add',
+  'modify',
+  'modify_strict',
+  'delete',
+  'delete_strict',
+];
 
 /** OFPT_FLOW_MOD. `flags` is a bit set of OFPFF_*. */
 export interface FlowMod {
@@ -70,12 +76,21 @@ export function newFlowMod(over: Partial<FlowMod> = {}): FlowMod {
   };
 }
 
-const COMMAND_CODE: Readonly<Record<FlowModCommand, number>> = { add: 0, modify: 1, modify_strict: 2, delete: 3, delete_strict: 4 };
+const COMMAND_CODE: Readonly<Record<FlowModCommand, number>> = {
+  add: 0,
+  modify: 1,
+  modify_strict: 2,
+  delete: 3,
+  delete_strict: 4,
+};
 
 /** Writes the flow-mod body (everything after the ofp_header). */
 export function encodeFlowModBody(w: Writer, m: FlowMod): void {
   const cmd = COMMAND_CODE[m.command];
-  if (cmd === undefined) throw new InvalidArgumentError(`unknown flow-mod command "${m.command}"; use one of ${FLOW_MOD_COMMANDS.join(', ')}`);
+  if (cmd === undefined)
+    throw new InvalidArgumentError(
+      `unknown flow-mod command "${m.command}"; use one of ${FLOW_MOD_COMMANDS.join(', ')}`,
+    );
   writeU64(w, m.cookie);
   writeU64(w, m.cookieMask);
   w.u8(m.tableId)
@@ -110,5 +125,20 @@ export function decodeFlowModBody(r: Reader): FlowMod {
   r.skip(2);
   const match = decodeMatch(r);
   const instructions = decodeInstructions(r);
-  return { type: 'flow_mod', cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, match, instructions };
+  return {
+    type: 'flow_mod',
+    cookie,
+    cookieMask,
+    tableId,
+    command,
+    idleTimeout,
+    hardTimeout,
+    priority,
+    bufferId,
+    outPort,
+    outGroup,
+    flags,
+    match,
+    instructions,
+  };
 }

@@ -75,7 +75,10 @@ export class FlowBuilder {
     return this;
   }
   command(command: FlowModCommand): this {
-    if (!FLOW_MOD_COMMANDS.includes(command)) throw new InvalidArgumentError(`unknown flow-mod command "${command}"; use one of ${FLOW_MOD_COMMANDS.join(', ')}`);
+    if (!FLOW_MOD_COMMANDS.includes(command))
+      throw new InvalidArgumentError(
+        `unknown flow-mod command "${command}"; use one of ${FLOW_MOD_COMMANDS.join(', ')}`,
+      );
     this.fm.command = command;
     return this;
   }
@@ -83,7 +86,8 @@ export class FlowBuilder {
   flags(...names: FlowFlag[]): this {
     for (const n of names) {
       const bit = FLAG_BITS[n];
-      if (bit === undefined) throw new InvalidArgumentError(`unknown flow flag "${n}"; use one of ${Object.keys(FLAG_BITS).join(', ')}`);
+      if (bit === undefined)
+        throw new InvalidArgumentError(`unknown flow flag "${n}"; use one of ${Object.keys(FLAG_BITS).join(', ')}`);
       this.fm.flags |= bit;
     }
     return this;
@@ -151,7 +155,8 @@ export class FlowBuilder {
 }
 
 function int(v: number, max: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new InvalidArgumentError(`${what} ${v} is out of range; use an integer 0..${max}`);
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    throw new InvalidArgumentError(`${what} ${v} is out of range; use an integer 0..${max}`);
   return v;
 }
 
@@ -197,14 +202,20 @@ const toSlice = (f: FieldSlice | FieldName): FieldSlice => (typeof f === 'string
 /** `load:VALUE->DST[...]` (NXAST_REG_LOAD). */
 export function load(value: bigint | number, dst: FieldSlice | FieldName): Action {
   const s = toSlice(dst);
-  if (s.nBits > 64) throw new InvalidArgumentError(`load can write at most 64 bits; ${s.field} slice is ${s.nBits} bits — use setField instead`);
+  if (s.nBits > 64)
+    throw new InvalidArgumentError(
+      `load can write at most 64 bits; ${s.field} slice is ${s.nBits} bits — use setField instead`,
+    );
   return { type: 'reg_load', field: s.field, ofs: s.ofs, nBits: s.nBits, value: BigInt(value) };
 }
 /** `move:SRC[...]->DST[...]` (NXAST_REG_MOVE); both slices must have the same width. */
 export function move(src: FieldSlice | FieldName, dst: FieldSlice | FieldName): Action {
   const s = toSlice(src);
   const d = toSlice(dst);
-  if (s.nBits !== d.nBits) throw new InvalidArgumentError(`move copies ${s.nBits} bits from ${s.field} but ${d.field} slice has ${d.nBits}; make the widths equal`);
+  if (s.nBits !== d.nBits)
+    throw new InvalidArgumentError(
+      `move copies ${s.nBits} bits from ${s.field} but ${d.field} slice has ${d.nBits}; make the widths equal`,
+    );
   return { type: 'reg_move', src: s.field, srcOfs: s.ofs, dst: d.field, dstOfs: d.ofs, nBits: s.nBits };
 }
 /**
@@ -212,7 +223,8 @@ export function move(src: FieldSlice | FieldName, dst: FieldSlice | FieldName): 
  * reserved ports are converted). Like ovs-ofctl this always uses NXAST_RESUBMIT_TABLE (table 255 = none).
  */
 export function resubmit(port?: number, table?: number, opts: { ct?: boolean } = {}): Action {
-  if (port === undefined && table === undefined) throw new InvalidArgumentError('resubmit needs a port or a table, e.g. resubmit(undefined, 5)');
+  if (port === undefined && table === undefined)
+    throw new InvalidArgumentError('resubmit needs a port or a table, e.g. resubmit(undefined, 5)');
   const a: Action = { type: 'resubmit', table: table ?? 0xff };
   if (port !== undefined) a.port = port >= 0xffffff00 ? port - 0xffff0000 : port;
   if (opts.ct) a.ct = true;
@@ -229,13 +241,23 @@ export const setMplsTtl = (ttl: number): Action => ({ type: 'set_mpls_ttl', ttl 
 export const decMplsTtl = (): Action => ({ type: 'dec_mpls_ttl' });
 export const modNwTtl = (ttl: number): Action => ({ type: 'set_nw_ttl', ttl });
 /** `dec_ttl` (OFPAT_DEC_NW_TTL), or `dec_ttl(id,...)` with controller ids (NXAST_DEC_TTL_CNT_IDS). */
-export const decTtl = (...controllerIds: number[]): Action => (controllerIds.length ? { type: 'dec_ttl', controllerIds } : { type: 'dec_nw_ttl' });
+export const decTtl = (...controllerIds: number[]): Action =>
+  controllerIds.length ? { type: 'dec_ttl', controllerIds } : { type: 'dec_nw_ttl' };
 export const exit = (): Action => ({ type: 'exit' });
 export const ctClear = (): Action => ({ type: 'ct_clear' });
 export const clone = (...actions: Array<Action | Action[]>): Action => ({ type: 'clone', actions: actions.flat() });
-export const finTimeout = (idleTimeout = 0, hardTimeout = 0): Action => ({ type: 'fin_timeout', idleTimeout, hardTimeout });
+export const finTimeout = (idleTimeout = 0, hardTimeout = 0): Action => ({
+  type: 'fin_timeout',
+  idleTimeout,
+  hardTimeout,
+});
 /** `conjunction(ID, CLAUSE/N_CLAUSES)` with clause counted from 1 as in ovs-ofctl. */
-export const conjunction = (id: number, clause: number, nClauses: number): Action => ({ type: 'conjunction', id, clause, nClauses });
+export const conjunction = (id: number, clause: number, nClauses: number): Action => ({
+  type: 'conjunction',
+  id,
+  clause,
+  nClauses,
+});
 
 /** `note:HEX` from bytes or text; padded with zeros so the action fills a multiple of 8 bytes, as ovs-ofctl does. */
 export function note(data: Uint8Array | string): Action {
@@ -307,14 +329,16 @@ export function nat(opts: Omit<NatAction, 'type'> = {}): Action {
 /** Learn spec helpers: `learnMatch('ethDst', field('ethSrc'))` is `NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]`. */
 export function learnMatch(dst: FieldSlice | FieldName, src: FieldSlice | FieldName | bigint | number): LearnSpec {
   const d = toSlice(dst);
-  if (typeof src === 'bigint' || typeof src === 'number') return { dst: 'match', nBits: d.nBits, src: { value: BigInt(src) }, field: d.field, ofs: d.ofs };
+  if (typeof src === 'bigint' || typeof src === 'number')
+    return { dst: 'match', nBits: d.nBits, src: { value: BigInt(src) }, field: d.field, ofs: d.ofs };
   const s = toSlice(src);
   return { dst: 'match', nBits: d.nBits, src: { field: s.field, ofs: s.ofs }, field: d.field, ofs: d.ofs };
 }
 /** `load:SRC[]->DST[]` or `load:VALUE->DST[]` inside learn. */
 export function learnLoad(src: FieldSlice | FieldName | bigint | number, dst: FieldSlice | FieldName): LearnSpec {
   const d = toSlice(dst);
-  if (typeof src === 'bigint' || typeof src === 'number') return { dst: 'load', nBits: d.nBits, src: { value: BigInt(src) }, field: d.field, ofs: d.ofs };
+  if (typeof src === 'bigint' || typeof src === 'number')
+    return { dst: 'load', nBits: d.nBits, src: { value: BigInt(src) }, field: d.field, ofs: d.ofs };
   const s = toSlice(src);
   return { dst: 'load', nBits: d.nBits, src: { field: s.field, ofs: s.ofs }, field: d.field, ofs: d.ofs };
 }

@@ -26,7 +26,10 @@ export class MatchPrereqError extends LorisError {
   readonly field: string;
   readonly missing: string;
   constructor(field: string, missing: string) {
-    super('LORIS_OFP_BAD_PREREQ', `match field ${field} requires ${missing}; add it to the match (OpenFlow prerequisite)`);
+    super(
+      'LORIS_OFP_BAD_PREREQ',
+      `match field ${field} requires ${missing}; add it to the match (OpenFlow prerequisite)`,
+    );
     this.field = field;
     this.missing = missing;
   }
@@ -37,12 +40,23 @@ interface Condition {
   ok: (v: number) => boolean;
   need: string;
 }
-const isEth = (...types: number[]) => (v: number) => types.includes(v);
+const isEth =
+  (...types: number[]) =>
+  (v: number) =>
+    types.includes(v);
 const ETH_IP: Condition = { field: 'ethType', ok: isEth(0x0800, 0x86dd), need: 'ethType 0x800 or 0x86dd (ip/ipv6)' };
 const ETH_IPV4: Condition = { field: 'ethType', ok: isEth(0x0800), need: 'ethType 0x800 (ip)' };
 const ETH_IPV6: Condition = { field: 'ethType', ok: isEth(0x86dd), need: 'ethType 0x86dd (ipv6)' };
-const proto = (p: number, name: string): Condition => ({ field: 'ipProto', ok: (v) => v === p, need: `ipProto ${p} (${name})` });
-const icmp6 = (types: number[], need: string): Condition => ({ field: 'icmpv6Type', ok: (v) => types.includes(v), need });
+const proto = (p: number, name: string): Condition => ({
+  field: 'ipProto',
+  ok: (v) => v === p,
+  need: `ipProto ${p} (${name})`,
+});
+const icmp6 = (types: number[], need: string): Condition => ({
+  field: 'icmpv6Type',
+  ok: (v) => types.includes(v),
+  need,
+});
 
 /** Each prerequisite set as conditions on other (exact, unmasked) fields; all must hold. */
 export const PREREQS: Readonly<Record<Prereq, readonly Condition[]>> = {
@@ -60,7 +74,11 @@ export const PREREQS: Readonly<Record<Prereq, readonly Condition[]>> = {
   sctp: [ETH_IP, proto(132, 'sctp')],
   icmpv4: [ETH_IPV4, proto(1, 'icmp')],
   icmpv6: [ETH_IPV6, proto(58, 'icmpv6')],
-  nd: [ETH_IPV6, proto(58, 'icmpv6'), icmp6([135, 136], 'icmpv6Type 135 or 136 (neighbour solicitation/advertisement)')],
+  nd: [
+    ETH_IPV6,
+    proto(58, 'icmpv6'),
+    icmp6([135, 136], 'icmpv6Type 135 or 136 (neighbour solicitation/advertisement)'),
+  ],
   ndSll: [ETH_IPV6, proto(58, 'icmpv6'), icmp6([135], 'icmpv6Type 135 (neighbour solicitation)')],
   ndTll: [ETH_IPV6, proto(58, 'icmpv6'), icmp6([136], 'icmpv6Type 136 (neighbour advertisement)')],
 };

@@ -18,7 +18,11 @@ export const NX_EXPERIMENTER_ID = 0x00002320;
 
 /** How a field's value is laid out on the wire and represented in JS. */
 export type Codec = 'u8' | 'u16' | 'u24' | 'u32' | 'u64' | 'u128' | 'mac' | 'ipv4' | 'ipv6';
-export type CodecValue<C extends Codec> = C extends 'u64' | 'u128' ? bigint : C extends 'mac' | 'ipv4' | 'ipv6' ? string : number;
+export type CodecValue<C extends Codec> = C extends 'u64' | 'u128'
+  ? bigint
+  : C extends 'mac' | 'ipv4' | 'ipv6'
+    ? string
+    : number;
 export interface Masked<V> {
   value: V;
   mask: V;
@@ -86,7 +90,19 @@ function f<N extends string, C extends Codec>(
   const width = WIDTH[codec];
   const [hc, hf] = nxm ?? [cls, field];
   const nxmHeader = ((hc << 16) | (hf << 9) | (width + (nxm ? 0 : experimenter ? 4 : 0))) >>> 0;
-  return { name, ovsName, class: cls, field, experimenter, width, codec, maskable, prereq, nxmHeader, order: nextOrder++ };
+  return {
+    name,
+    ovsName,
+    class: cls,
+    field,
+    experimenter,
+    width,
+    codec,
+    maskable,
+    prereq,
+    nxmHeader,
+    order: nextOrder++,
+  };
 }
 const B = OFPXMC_OPENFLOW_BASIC;
 const N0 = OFPXMC_NXM_0;
@@ -213,7 +229,9 @@ export function oxmKey(cls: number, field: number, experimenter = 0): number {
 }
 
 /** Extra wire headers that decode to an existing field (besides each field's NXM spelling). */
-const ALIASES: ReadonlyArray<readonly [number, number, number, FieldName]> = [[OFPXMC_EXPERIMENTER, 42, NX_EXPERIMENTER_ID, 'tcpFlags']];
+const ALIASES: ReadonlyArray<readonly [number, number, number, FieldName]> = [
+  [OFPXMC_EXPERIMENTER, 42, NX_EXPERIMENTER_ID, 'tcpFlags'],
+];
 
 /** Decoder table keyed by `oxmKey`; building it throws on a duplicate wire header. */
 export const FIELD_BY_KEY: Readonly<Record<number, AnyFieldDef>> = (() => {
@@ -235,7 +253,10 @@ export const FIELD_BY_KEY: Readonly<Record<number, AnyFieldDef>> = (() => {
 /** Field definition for a camelCase name, or an InvalidArgumentError naming the known fields. */
 export function fieldDef(name: string): AnyFieldDef {
   const d = (FIELD_BY_NAME as Record<string, AnyFieldDef | undefined>)[name];
-  if (!d) throw new InvalidArgumentError(`unknown match field "${name}"; use one of ${OXM_FIELDS.map((x) => x.name).join(', ')}`);
+  if (!d)
+    throw new InvalidArgumentError(
+      `unknown match field "${name}"; use one of ${OXM_FIELDS.map((x) => x.name).join(', ')}`,
+    );
   return d;
 }
 
@@ -247,11 +268,32 @@ export function fieldByHeader(header: number): AnyFieldDef | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Values
 
-const U_MAX: Record<Codec, number> = { u8: 0xff, u16: 0xffff, u24: 0xffffff, u32: 0xffffffff, u64: 0, u128: 0, mac: 0, ipv4: 0, ipv6: 0 };
+const U_MAX: Record<Codec, number> = {
+  u8: 0xff,
+  u16: 0xffff,
+  u24: 0xffffff,
+  u32: 0xffffffff,
+  u64: 0,
+  u128: 0,
+  mac: 0,
+  ipv4: 0,
+  ipv6: 0,
+};
 
 function badValue(d: FieldDef, v: unknown): never {
-  const want = d.codec === 'mac' ? "a MAC like 'aa:bb:cc:dd:ee:ff'" : d.codec === 'ipv4' ? "an IPv4 address like '10.0.0.1'" : d.codec === 'ipv6' ? "an IPv6 address like '2001:db8::1'" : d.codec === 'u64' || d.codec === 'u128' ? `a bigint of at most ${d.width * 8} bits` : `an integer 0..${U_MAX[d.codec]}`;
-  throw new InvalidArgumentError(`bad value ${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v)} for field ${d.name}: expected ${want}`);
+  const want =
+    d.codec === 'mac'
+      ? "a MAC like 'aa:bb:cc:dd:ee:ff'"
+      : d.codec === 'ipv4'
+        ? "an IPv4 address like '10.0.0.1'"
+        : d.codec === 'ipv6'
+          ? "an IPv6 address like '2001:db8::1'"
+          : d.codec === 'u64' || d.codec === 'u128'
+            ? `a bigint of at most ${d.width * 8} bits`
+            : `an integer 0..${U_MAX[d.codec]}`;
+  throw new InvalidArgumentError(
+    `bad value ${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v)} for field ${d.name}: expected ${want}`,
+  );
 }
 
 /** Writes a u64, avoiding BigInt byte conversion for values that fit in 32 bits (the common case). */
@@ -347,9 +389,12 @@ export function oxmLength(d: FieldDef, masked: boolean): number {
 /** Writes one OXM TLV. A `{value, mask}` on a non-maskable field throws InvalidArgumentError. */
 export function writeOxm(w: Writer, d: FieldDef, v: unknown): void {
   const masked = isMasked(v);
-  if (masked && !d.maskable) throw new InvalidArgumentError(`field ${d.name} cannot be masked; give an exact value instead of {value, mask}`);
+  if (masked && !d.maskable)
+    throw new InvalidArgumentError(`field ${d.name} cannot be masked; give an exact value instead of {value, mask}`);
   const len = (d.experimenter ? 4 : 0) + d.width * (masked ? 2 : 1);
-  w.u16(d.class).u8((d.field << 1) | (masked ? 1 : 0)).u8(len);
+  w.u16(d.class)
+    .u8((d.field << 1) | (masked ? 1 : 0))
+    .u8(len);
   if (d.experimenter) w.u32(d.experimenter);
   if (masked) {
     writeValue(w, d, v.value);
@@ -373,8 +418,13 @@ export function readOxm(r: Reader): { def: AnyFieldDef; value: AnyFieldValue | M
     experimenter = r.u32();
   }
   const d = lookupField(cls, field, experimenter);
-  if (!d) r.fail(`unknown OXM field class 0x${cls.toString(16)} field ${field}${experimenter ? ` experimenter 0x${experimenter.toString(16)}` : ''}`, at);
-  if (end - r.pos !== d.width * (hasMask ? 2 : 1)) r.fail(`OXM ${d.name} has length ${len}, expected ${oxmLength(d, hasMask) - 4}`, at);
+  if (!d)
+    r.fail(
+      `unknown OXM field class 0x${cls.toString(16)} field ${field}${experimenter ? ` experimenter 0x${experimenter.toString(16)}` : ''}`,
+      at,
+    );
+  if (end - r.pos !== d.width * (hasMask ? 2 : 1))
+    r.fail(`OXM ${d.name} has length ${len}, expected ${oxmLength(d, hasMask) - 4}`, at);
   if (hasMask && !d.maskable) r.fail(`OXM ${d.name} is not maskable but has a mask`, at);
   const value = readValue(r, d);
   if (!hasMask) return { def: d, value };
@@ -382,7 +432,8 @@ export function readOxm(r: Reader): { def: AnyFieldDef; value: AnyFieldValue | M
 }
 
 // Per-class arrays indexed by field number: the decoder's hot lookup avoids hashing a composite key.
-const byClass = (cls: number): Array<AnyFieldDef | undefined> => Array.from({ length: 128 }, (_, f) => FIELD_BY_KEY[oxmKey(cls, f)]);
+const byClass = (cls: number): Array<AnyFieldDef | undefined> =>
+  Array.from({ length: 128 }, (_, f) => FIELD_BY_KEY[oxmKey(cls, f)]);
 const BASIC = byClass(OFPXMC_OPENFLOW_BASIC);
 const NXM0 = byClass(OFPXMC_NXM_0);
 const NXM1 = byClass(OFPXMC_NXM_1);

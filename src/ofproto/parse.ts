@@ -3,11 +3,34 @@ import { parseIpv4 } from './addr.js';
 import type { Action } from './actions.js';
 import { OFPP_CONTROLLER } from './actions.js';
 import { FLOW_MOD_COMMANDS, newFlowMod, type FlowMod, type FlowModCommand } from './flow-mod.js';
-import { controller, ct, field, learn, load, move, nat, note, output, resubmit, type ControllerOptions, type CtOptions, type LearnOptions } from './flow.js';
+import {
+  controller,
+  ct,
+  field,
+  learn,
+  load,
+  move,
+  nat,
+  note,
+  output,
+  resubmit,
+  type ControllerOptions,
+  type CtOptions,
+  type LearnOptions,
+} from './flow.js';
 import type { Instruction } from './instructions.js';
 import type { FieldSlice, LearnSpec, NatAction } from './nx-actions.js';
 import { FIELD_BY_NAME, OXM_FIELDS, type AnyFieldValue, type FieldName, type Masked, type Match } from './oxm.js';
-import { CT_STATE_BITS, FIELD_NAMES, MULTIPATH_ALGORITHMS, MULTIPATH_FIELDS, BUNDLE_ALGORITHMS, PORT_NAMES, TCP_FLAG_BITS, TUN_FLAG_BITS } from './print-names.js';
+import {
+  CT_STATE_BITS,
+  FIELD_NAMES,
+  MULTIPATH_ALGORITHMS,
+  MULTIPATH_FIELDS,
+  BUNDLE_ALGORITHMS,
+  PORT_NAMES,
+  TCP_FLAG_BITS,
+  TUN_FLAG_BITS,
+} from './print-names.js';
 
 /**
  * Parses ovs-ofctl flow syntax (`table=0,priority=100,tcp,tp_dst=80,actions=ct(commit),output:2`) into the FlowMod
@@ -49,7 +72,9 @@ const big = (s: string): bigint => {
   }
 };
 
-const PORT_BY_NAME: Record<string, number> = Object.fromEntries(Object.entries(PORT_NAMES).map(([k, v]) => [v, Number(k)]));
+const PORT_BY_NAME: Record<string, number> = Object.fromEntries(
+  Object.entries(PORT_NAMES).map(([k, v]) => [v, Number(k)]),
+);
 const port = (s: string): number => PORT_BY_NAME[s.toUpperCase()] ?? num(s);
 
 /** Field by meta-flow name, NXM/OXM name or a common ovs-ofctl alias. */
@@ -80,7 +105,12 @@ for (const d of OXM_FIELDS) {
   BY_NAME[FIELD_NAMES[d.name].mf] ??= d.name;
   BY_NAME[FIELD_NAMES[d.name].nxm] = d.name;
 }
-Object.assign(BY_NAME, ALIASES, { NXM_OF_IN_PORT: 'nxmInPort', OXM_OF_IN_PORT: 'inPort', NXM_NX_TUN_ID: 'tunnelId', OXM_OF_TUNNEL_ID: 'tunnelId' });
+Object.assign(BY_NAME, ALIASES, {
+  NXM_OF_IN_PORT: 'nxmInPort',
+  OXM_OF_IN_PORT: 'inPort',
+  NXM_NX_TUN_ID: 'tunnelId',
+  OXM_OF_TUNNEL_ID: 'tunnelId',
+});
 const fieldNamed = (s: string): FieldName => BY_NAME[s] ?? bad(`unknown field "${s}"`);
 
 /** `NAME[]`, `NAME[5]`, `NAME[0..15]`. */
@@ -115,7 +145,13 @@ export function parseValue(name: FieldName, text: string): AnyFieldValue | Maske
   if (fmt === 'tcp_flags' && /^[+-]/.test(text)) return flagValue(TCP_FLAG_BITS, text);
   if (fmt === 'tun_flags' && /^[+-]/.test(text)) return flagValue(TUN_FLAG_BITS, text);
   if (fmt === 'frag') {
-    const F: Record<string, Masked<number>> = { no: { value: 0, mask: 3 }, yes: { value: 1, mask: 1 }, first: { value: 1, mask: 3 }, later: { value: 3, mask: 3 }, not_later: { value: 0, mask: 2 } };
+    const F: Record<string, Masked<number>> = {
+      no: { value: 0, mask: 3 },
+      yes: { value: 1, mask: 1 },
+      first: { value: 1, mask: 3 },
+      later: { value: 3, mask: 3 },
+      not_later: { value: 0, mask: 2 },
+    };
     return F[text] ?? bad(`nw_frag "${text}"`);
   }
   const [v, m] = text.split('/');
@@ -134,7 +170,8 @@ export function parseValue(name: FieldName, text: string): AnyFieldValue | Maske
     }
   };
   if (m === undefined) return one(v);
-  if ((d.codec === 'ipv4' || d.codec === 'ipv6') && /^\d+$/.test(m)) return { value: one(v), mask: prefixMask(d.codec, Number(m)) };
+  if ((d.codec === 'ipv4' || d.codec === 'ipv6') && /^\d+$/.test(m))
+    return { value: one(v), mask: prefixMask(d.codec, Number(m)) };
   return { value: one(v), mask: one(m) };
 }
 
@@ -148,7 +185,10 @@ function prefixMask(codec: 'ipv4' | 'ipv6', bits: number): string {
     const b = Math.max(0, Math.min(16, bits - 16 * i));
     groups.push(((0xffff << (16 - b)) & 0xffff).toString(16));
   }
-  return groups.join(':').replace(/(^|:)0(:0)+$/, '::').replace(/^::$/, '::');
+  return groups
+    .join(':')
+    .replace(/(^|:)0(:0)+$/, '::')
+    .replace(/^::$/, '::');
 }
 
 const SHORTHANDS: Record<string, Match> = {
@@ -167,8 +207,18 @@ const SHORTHANDS: Record<string, Match> = {
   mpls: { ethType: 0x8847 },
   mplsm: { ethType: 0x8848 },
 };
-const FLAGS: Record<string, number> = { send_flow_rem: 1, check_overlap: 2, reset_counts: 4, no_packet_counts: 8, no_byte_counts: 16 };
-const L4: Record<number, [FieldName, FieldName]> = { 6: ['tcpSrc', 'tcpDst'], 17: ['udpSrc', 'udpDst'], 132: ['sctpSrc', 'sctpDst'] };
+const FLAGS: Record<string, number> = {
+  send_flow_rem: 1,
+  check_overlap: 2,
+  reset_counts: 4,
+  no_packet_counts: 8,
+  no_byte_counts: 16,
+};
+const L4: Record<number, [FieldName, FieldName]> = {
+  6: ['tcpSrc', 'tcpDst'],
+  17: ['udpSrc', 'udpDst'],
+  132: ['sctpSrc', 'sctpDst'],
+};
 
 /** Parses flow text; `command` selects what the FlowMod does (ovs-ofctl add-flow = 'add'). */
 export function parseFlow(text: string, command: FlowModCommand = 'add'): FlowMod {
@@ -193,7 +243,8 @@ export function parseFlow(text: string, command: FlowModCommand = 'add'): FlowMo
     else if (key === 'priority') fm.priority = num(val);
     else if (key === 'idle_timeout') fm.idleTimeout = num(val);
     else if (key === 'hard_timeout') fm.hardTimeout = num(val);
-    else if (key === 'importance') continue; // OpenFlow 1.4+
+    else if (key === 'importance')
+      continue; // OpenFlow 1.4+
     else if (key === 'out_port') fm.outPort = port(val);
     else if (key === 'out_group') fm.outGroup = num(val);
     else if (key === 'cookie') {
@@ -235,7 +286,14 @@ function parseMatchField(m: Record<string, unknown>, key: string, val: string): 
     return void (m[f] = parseValue(f, val));
   }
   if (key === 'icmp_type' || key === 'icmp_code') {
-    const f: FieldName = ethType === 0x86dd ? (key === 'icmp_type' ? 'icmpv6Type' : 'icmpv6Code') : key === 'icmp_type' ? 'icmpv4Type' : 'icmpv4Code';
+    const f: FieldName =
+      ethType === 0x86dd
+        ? key === 'icmp_type'
+          ? 'icmpv6Type'
+          : 'icmpv6Code'
+        : key === 'icmp_type'
+          ? 'icmpv4Type'
+          : 'icmpv4Code';
     return void (m[f] = parseValue(f, val));
   }
   const isArp = ethType === 0x0806 || ethType === 0x8035;
@@ -246,10 +304,14 @@ function parseMatchField(m: Record<string, unknown>, key: string, val: string): 
   const xreg = /^xreg(\d)$/.exec(key);
   if (xreg) {
     const v = parseValue('xreg0', val);
-    const [value, mask] = typeof v === 'object' ? [big(String(v.value)), big(String(v.mask))] : [big(String(v)), 0xffffffffffffffffn];
+    const [value, mask] =
+      typeof v === 'object' ? [big(String(v.value)), big(String(v.mask))] : [big(String(v)), 0xffffffffffffffffn];
     const i = Number(xreg[1]) * 2;
     const half = (x: bigint, hi: boolean): number => Number(hi ? x >> 32n : x & 0xffffffffn);
-    for (const [r, hi] of [[i, true], [i + 1, false]] as const) {
+    for (const [r, hi] of [
+      [i, true],
+      [i + 1, false],
+    ] as const) {
       const mk = half(mask, hi);
       if (mk) m[`reg${r}`] = mk === 0xffffffff ? half(value, hi) : { value: half(value, hi), mask: mk };
     }
@@ -265,7 +327,12 @@ function allOnes(f: FieldName, mask: AnyFieldValue): boolean {
   const bits = FIELD_NAMES[f].bits;
   // nw_frag's two meaningful bits fully masked is an exact match (ovs-ofctl sends it unmasked).
   if (f === 'ipFrag' && bits !== undefined && typeof mask === 'number') return mask === 2 ** bits - 1;
-  if (typeof mask === 'string') return d.codec === 'mac' ? mask === 'ff:ff:ff:ff:ff:ff' : d.codec === 'ipv4' ? mask === '255.255.255.255' : /^(ffff:){7}ffff$/.test(mask);
+  if (typeof mask === 'string')
+    return d.codec === 'mac'
+      ? mask === 'ff:ff:ff:ff:ff:ff'
+      : d.codec === 'ipv4'
+        ? mask === '255.255.255.255'
+        : /^(ffff:){7}ffff$/.test(mask);
   return BigInt(mask) === (1n << BigInt(d.width * 8)) - 1n;
 }
 
@@ -310,11 +377,12 @@ export function parseInstructions(text: string, match: Match = {}): Instruction[
 
 /** set_field with a partial mask is sent as NXAST_REG_LOAD by ovs-ofctl for OpenFlow 1.3. */
 function setFieldAction(f: FieldName, v: AnyFieldValue | Masked<AnyFieldValue>): Action[] {
-  if (typeof v !== 'object' || allOnes(f, v.mask)) return [{ type: 'set_field', field: f, value: typeof v === 'object' ? v.value : v }];
+  if (typeof v !== 'object' || allOnes(f, v.mask))
+    return [{ type: 'set_field', field: f, value: typeof v === 'object' ? v.value : v }];
   const mask = BigInt(v.mask as number | bigint);
   const value = BigInt(v.value as number | bigint);
   const out: Action[] = [];
-  for (let ofs = 0, width = FIELD_BY_NAME[f].width * 8; ofs < width; ) {
+  for (let ofs = 0, width = FIELD_BY_NAME[f].width * 8; ofs < width;) {
     if (!((mask >> BigInt(ofs)) & 1n)) {
       ofs++;
       continue;
@@ -327,19 +395,36 @@ function setFieldAction(f: FieldName, v: AnyFieldValue | Masked<AnyFieldValue>):
   return out;
 }
 
-const MOD_FIELDS: Record<string, FieldName> = { mod_dl_src: 'ethSrc', mod_dl_dst: 'ethDst', mod_nw_src: 'ipv4Src', mod_nw_dst: 'ipv4Dst', mod_nw_ecn: 'ipEcn', set_mpls_label: 'mplsLabel', set_mpls_tc: 'mplsTc' };
+const MOD_FIELDS: Record<string, FieldName> = {
+  mod_dl_src: 'ethSrc',
+  mod_dl_dst: 'ethDst',
+  mod_nw_src: 'ipv4Src',
+  mod_nw_dst: 'ipv4Dst',
+  mod_nw_ecn: 'ipEcn',
+  set_mpls_label: 'mplsLabel',
+  set_mpls_tc: 'mplsTc',
+};
 
 /** One comma-separated action list (no instructions). */
 export function parseActions(text: string, match: Match = {}): Action[] {
   const out: Action[] = [];
-  for (const a of splitTop(text)) out.push(...parseAction(a, match, out.some((x) => x.type === 'push_vlan')));
+  for (const a of splitTop(text))
+    out.push(
+      ...parseAction(
+        a,
+        match,
+        out.some((x) => x.type === 'push_vlan'),
+      ),
+    );
   return out;
 }
 
 function parseAction(a: string, match: Match, vlanPushed: boolean): Action[] {
   const colon = a.indexOf(':');
   const paren = a.indexOf('(');
-  const word = (paren >= 0 && (colon < 0 || paren < colon) ? a.slice(0, paren) : colon >= 0 ? a.slice(0, colon) : a).toLowerCase();
+  const word = (
+    paren >= 0 && (colon < 0 || paren < colon) ? a.slice(0, paren) : colon >= 0 ? a.slice(0, colon) : a
+  ).toLowerCase();
   const arg = colon >= 0 && (paren < 0 || colon < paren) ? a.slice(colon + 1) : '';
   const proto = match.ipProto as number | undefined;
   switch (word) {
@@ -406,13 +491,17 @@ function parseAction(a: string, match: Match, vlanPushed: boolean): Action[] {
     case 'mod_nw_ttl':
       return [{ type: 'set_nw_ttl', ttl: num(arg) }];
     case 'dec_ttl':
-      return paren < 0 ? [{ type: 'dec_nw_ttl' }] : [{ type: 'dec_ttl', controllerIds: inner(a, 'dec_ttl').split(',').map(num) }];
+      return paren < 0
+        ? [{ type: 'dec_nw_ttl' }]
+        : [{ type: 'dec_ttl', controllerIds: inner(a, 'dec_ttl').split(',').map(num) }];
     case 'mod_nw_tos':
       return [{ type: 'set_field', field: 'ipDscp', value: num(arg) >> 2 }];
     case 'mod_tp_src':
     case 'mod_tp_dst': {
       const f = proto !== undefined ? L4[proto]?.[word === 'mod_tp_src' ? 0 : 1] : undefined;
-      return f ? [{ type: 'set_field', field: f, value: num(arg) }] : bad(`${word} needs tcp, udp or sctp in the match`);
+      return f
+        ? [{ type: 'set_field', field: f, value: num(arg) }]
+        : bad(`${word} needs tcp, udp or sctp in the match`);
     }
     case 'mod_vlan_vid':
     case 'mod_vlan_pcp': {
@@ -439,21 +528,42 @@ function parseAction(a: string, match: Match, vlanPushed: boolean): Action[] {
     case 'fin_timeout': {
       let idle = 0;
       let hard = 0;
-      for (const [k, v] of options(inner(a, 'fin_timeout'))) if (k === 'idle_timeout') idle = num(v);
-      else if (k === 'hard_timeout') hard = num(v);
+      for (const [k, v] of options(inner(a, 'fin_timeout')))
+        if (k === 'idle_timeout') idle = num(v);
+        else if (k === 'hard_timeout') hard = num(v);
       return [{ type: 'fin_timeout', idleTimeout: idle, hardTimeout: hard }];
     }
     case 'ct':
       return [parseCt(paren < 0 ? '' : inner(a, 'ct'), match)];
     case 'multipath': {
       const [f, basis, alg, n, arg2, dst] = splitTop(inner(a, 'multipath'));
-      return [{ type: 'multipath', fields: MULTIPATH_FIELDS.indexOf(f), basis: num(basis), algorithm: MULTIPATH_ALGORITHMS.indexOf(alg), maxLink: num(n) - 1, arg: num(arg2), dst: parseSubfield(dst) }];
+      return [
+        {
+          type: 'multipath',
+          fields: MULTIPATH_FIELDS.indexOf(f),
+          basis: num(basis),
+          algorithm: MULTIPATH_ALGORITHMS.indexOf(alg),
+          maxLink: num(n) - 1,
+          arg: num(arg2),
+          dst: parseSubfield(dst),
+        },
+      ];
     }
     case 'bundle':
     case 'bundle_load': {
       const args = splitTop(inner(a, word));
-      const members = a.slice(a.indexOf('members:') + 8, -1).split(',').map(num);
-      const base = { type: 'bundle' as const, fields: MULTIPATH_FIELDS.indexOf(args[0]), basis: num(args[1]), algorithm: BUNDLE_ALGORITHMS.indexOf(args[2]), slaveType: 0x00000002, slaves: members };
+      const members = a
+        .slice(a.indexOf('members:') + 8, -1)
+        .split(',')
+        .map(num);
+      const base = {
+        type: 'bundle' as const,
+        fields: MULTIPATH_FIELDS.indexOf(args[0]),
+        basis: num(args[1]),
+        algorithm: BUNDLE_ALGORITHMS.indexOf(args[2]),
+        slaveType: 0x00000002,
+        slaves: members,
+      };
       return [word === 'bundle_load' ? { ...base, load: parseSubfield(args[4]) } : base];
     }
     case 'learn':
@@ -476,7 +586,8 @@ function parseCt(text: string, match: Match): Action {
     else if (k === 'zone') o.zone = /\[/.test(v) ? parseSubfield(v) : num(v);
     else if (k === 'alg') o.alg = v === 'ftp' || v === 'tftp' ? v : num(v);
     else if (k.startsWith('exec(')) o.actions?.push(...parseActions(k.slice(5, -1) + (v ? `=${v}` : ''), match));
-    else if (k === 'nat' || k.startsWith('nat(')) o.actions?.unshift(parseNat(k === 'nat' ? '' : `${k.slice(4)}${v ? `=${v}` : ''}`.replace(/\)$/, '')));
+    else if (k === 'nat' || k.startsWith('nat('))
+      o.actions?.unshift(parseNat(k === 'nat' ? '' : `${k.slice(4)}${v ? `=${v}` : ''}`.replace(/\)$/, '')));
     else bad(`ct option ${k}`);
   }
   return ct(o);
@@ -543,7 +654,13 @@ function parseLearn(text: string): Action {
       const val = parseValue(f, v);
       const def = FIELD_BY_NAME[f];
       const bits = FIELD_NAMES[f].bits ?? def.width * 8;
-      specs.push({ dst: 'match', nBits: bits, src: { value: immediate(def.codec, val as AnyFieldValue) }, field: f, ofs: 0 });
+      specs.push({
+        dst: 'match',
+        nBits: bits,
+        src: { value: immediate(def.codec, val as AnyFieldValue) },
+        field: f,
+        ofs: 0,
+      });
     }
   }
   return learn(o, ...specs);

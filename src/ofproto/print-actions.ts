@@ -1,7 +1,15 @@
 import type { Action } from './actions.js';
 import type { FieldSlice, LearnSpec, NatAction, CtAction, Controller2Action } from './nx-actions.js';
 import { FIELD_BY_NAME, isMasked, type AnyFieldValue, type FieldName, type Masked } from './oxm.js';
-import { BUNDLE_ALGORITHMS, CT_ALGS, FIELD_NAMES, MULTIPATH_ALGORITHMS, MULTIPATH_FIELDS, PACKET_IN_REASONS, PORT_NAMES } from './print-names.js';
+import {
+  BUNDLE_ALGORITHMS,
+  CT_ALGS,
+  FIELD_NAMES,
+  MULTIPATH_ALGORITHMS,
+  MULTIPATH_FIELDS,
+  PACKET_IN_REASONS,
+  PORT_NAMES,
+} from './print-names.js';
 import { altHex, formatFieldValue } from './print.js';
 
 /** Printing of action lists the way ovs-ofctl prints them (`set_field:0x64->tun_id,output:2`). */
@@ -24,18 +32,30 @@ const slice = (s: FieldSlice): string => formatSubfield(s.field, s.ofs, s.nBits)
 
 function setFieldValue(field: FieldName, v: AnyFieldValue | Masked<AnyFieldValue>): string {
   const { fmt } = FIELD_NAMES[field];
-  const one = (x: AnyFieldValue): string => (fmt === 'hex' ? altHex(typeof x === 'bigint' ? x : BigInt(x)) : formatFieldValue(field, x));
+  const one = (x: AnyFieldValue): string =>
+    fmt === 'hex' ? altHex(typeof x === 'bigint' ? x : BigInt(x)) : formatFieldValue(field, x);
   return isMasked(v) ? `${one(v.value)}/${one(v.mask)}` : one(v);
 }
 
 function formatLearnSpec(s: LearnSpec): string {
-  if (s.dst === 'output') return 'value' in s.src ? `output:${hex(s.src.value)}` : `output:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}`;
+  if (s.dst === 'output')
+    return 'value' in s.src
+      ? `output:${hex(s.src.value)}`
+      : `output:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}`;
   const dst = formatSubfield(s.field, s.ofs, s.nBits);
-  if (s.dst === 'load') return 'value' in s.src ? `load:${altHex(s.src.value)}->${dst}` : `load:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}->${dst}`;
+  if (s.dst === 'load')
+    return 'value' in s.src
+      ? `load:${altHex(s.src.value)}->${dst}`
+      : `load:${formatSubfield(s.src.field, s.src.ofs, s.nBits)}->${dst}`;
   if ('value' in s.src) {
     const d = FIELD_BY_NAME[s.field];
     if (s.ofs === 0 && s.nBits === d.width * 8) {
-      const v = d.codec === 'u64' || d.codec === 'u128' ? s.src.value : d.codec.startsWith('u') ? Number(s.src.value) : undefined;
+      const v =
+        d.codec === 'u64' || d.codec === 'u128'
+          ? s.src.value
+          : d.codec.startsWith('u')
+            ? Number(s.src.value)
+            : undefined;
       if (v !== undefined) return `${FIELD_NAMES[s.field].mf}=${setFieldValue(s.field, v)}`;
       return `${FIELD_NAMES[s.field].mf}=${immediateAddress(d.codec, s.src.value)}`;
     }
@@ -47,7 +67,8 @@ function formatLearnSpec(s: LearnSpec): string {
 
 function immediateAddress(codec: string, v: bigint): string {
   if (codec === 'ipv4') return [24n, 16n, 8n, 0n].map((sh) => String((v >> sh) & 0xffn)).join('.');
-  if (codec === 'mac') return [40n, 32n, 24n, 16n, 8n, 0n].map((sh) => ((v >> sh) & 0xffn).toString(16).padStart(2, '0')).join(':');
+  if (codec === 'mac')
+    return [40n, 32n, 24n, 16n, 8n, 0n].map((sh) => ((v >> sh) & 0xffn).toString(16).padStart(2, '0')).join(':');
   return hex(v);
 }
 
@@ -105,7 +126,14 @@ function formatCt(a: CtAction): string {
   return `ct(${p.join(',')})`;
 }
 
-function formatController(a: { maxLen?: number; controllerId?: number; reason?: number; userdata?: Buffer; pause?: true; meterId?: number }): string {
+function formatController(a: {
+  maxLen?: number;
+  controllerId?: number;
+  reason?: number;
+  userdata?: Buffer;
+  pause?: true;
+  meterId?: number;
+}): string {
   const maxLen = a.maxLen ?? OFPCML_NO_BUFFER;
   const reason = a.reason ?? 1;
   const id = a.controllerId ?? 0;

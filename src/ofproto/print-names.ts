@@ -4,7 +4,8 @@ import type { FieldName } from './oxm.js';
  * How Open vSwitch names and prints each field: `mf` is the meta-flow name used by set_field and learn
  * (`set_field:1->reg0`), `nxm` the header name used in subfields (`NXM_NX_REG0[0..7]`), `fmt` how a value prints.
  */
-export type ValueFormat = 'dec' | 'hex' | 'mac' | 'ipv4' | 'ipv6' | 'port' | 'frag' | 'tun_flags' | 'tcp_flags' | 'ct_state' | 'hex16';
+export type ValueFormat =
+  'dec' | 'hex' | 'mac' | 'ipv4' | 'ipv6' | 'port' | 'frag' | 'tun_flags' | 'tcp_flags' | 'ct_state' | 'hex16';
 export interface FieldNames {
   mf: string;
   nxm: string;
@@ -13,7 +14,8 @@ export interface FieldNames {
   bits?: number;
 }
 
-const n = (mf: string, nxm: string, fmt: ValueFormat, bits?: number): FieldNames => (bits === undefined ? { mf, nxm, fmt } : { mf, nxm, fmt, bits });
+const n = (mf: string, nxm: string, fmt: ValueFormat, bits?: number): FieldNames =>
+  bits === undefined ? { mf, nxm, fmt } : { mf, nxm, fmt, bits };
 
 export const FIELD_NAMES: Readonly<Record<FieldName, FieldNames>> = {
   dpHash: n('dp_hash', 'NXM_NX_DP_HASH', 'hex'),
@@ -122,7 +124,15 @@ export const TCP_FLAG_BITS = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', '
 export const TUN_FLAG_BITS = ['oam'];
 
 export const PACKET_IN_REASONS = ['no_match', 'action', 'invalid_ttl', 'action_set', 'group', 'packet_out'];
-export const MULTIPATH_FIELDS = ['eth_src', 'symmetric_l4', 'symmetric_l3l4', 'symmetric_l3l4+udp', 'nw_src', 'nw_dst', 'symmetric_l3'];
+export const MULTIPATH_FIELDS = [
+  'eth_src',
+  'symmetric_l4',
+  'symmetric_l3l4',
+  'symmetric_l3l4+udp',
+  'nw_src',
+  'nw_dst',
+  'symmetric_l3',
+];
 export const MULTIPATH_ALGORITHMS = ['modulo_n', 'hash_threshold', 'hrw', 'iter_hash'];
 export const BUNDLE_ALGORITHMS = ['active_backup', 'hrw'];
 export const CT_ALGS: Readonly<Record<number, string>> = { 21: 'ftp', 69: 'tftp' };

@@ -1,5 +1,13 @@
 import { ipv6Groups } from './addr.js';
-import { FIELD_BY_NAME, isMasked, type AnyFieldDef, type AnyFieldValue, type FieldName, type Masked, type Match } from './oxm.js';
+import {
+  FIELD_BY_NAME,
+  isMasked,
+  type AnyFieldDef,
+  type AnyFieldValue,
+  type FieldName,
+  type Masked,
+  type Match,
+} from './oxm.js';
 import { OFP_DEFAULT_PRIORITY, type FlowMod } from './flow-mod.js';
 import type { Instruction } from './instructions.js';
 import { CT_STATE_BITS, FIELD_NAMES, PORT_NAMES, TCP_FLAG_BITS, TUN_FLAG_BITS } from './print-names.js';
@@ -8,7 +16,6 @@ import { formatActions } from './print-actions.js';
 export { formatActions } from './print-actions.js';
 
 /** Printing of matches, instructions and whole flows the way ovs-ofctl prints them. */
-
 
 /** A port number as ovs-ofctl prints it (reserved ports by name). */
 export function formatPort(port: number): string {
@@ -85,7 +92,10 @@ export function formatFieldValue(name: FieldName, v: AnyFieldValue | Masked<AnyF
       return masked ? `${altHex(big(value))}/${altHex(big(mask ?? 0))}` : String(value);
     case 'hex':
     case 'hex16':
-      if (masked && name === 'ipv6Flabel') return `0x${big(value).toString(16).padStart(5, '0')}/0x${big(mask ?? 0).toString(16).padStart(5, '0')}`;
+      if (masked && name === 'ipv6Flabel')
+        return `0x${big(value).toString(16).padStart(5, '0')}/0x${big(mask ?? 0)
+          .toString(16)
+          .padStart(5, '0')}`;
       return masked ? `${altHex(big(value))}/${altHex(big(mask ?? 0))}` : altHex(big(value));
   }
 }
@@ -109,8 +119,16 @@ const IP_PROTOS: Readonly<Record<number, Readonly<Record<number, string>>>> = {
   0x0800: { 1: 'icmp', 6: 'tcp', 17: 'udp', 132: 'sctp' },
   0x86dd: { 58: 'icmp6', 6: 'tcp6', 17: 'udp6', 132: 'sctp6' },
 };
-const ETH_TYPES: Readonly<Record<number, string>> = { 0x0800: 'ip', 0x86dd: 'ipv6', 0x0806: 'arp', 0x8035: 'rarp', 0x8847: 'mpls', 0x8848: 'mplsm' };
-const METADATA_FIELD = /^(inPort|nxmInPort|inPhyPort|reg\d+|xreg\d|tun\w+|tunnelId|metadata|pktMark|ct\w+|conjId|dpHash|recircId)$/;
+const ETH_TYPES: Readonly<Record<number, string>> = {
+  0x0800: 'ip',
+  0x86dd: 'ipv6',
+  0x0806: 'arp',
+  0x8035: 'rarp',
+  0x8847: 'mpls',
+  0x8848: 'mplsm',
+};
+const METADATA_FIELD =
+  /^(inPort|nxmInPort|inPhyPort|reg\d+|xreg\d|tun\w+|tunnelId|metadata|pktMark|ct\w+|conjId|dpHash|recircId)$/;
 const REGS = Array.from({ length: 16 }, (_, i) => `reg${i}` as FieldName);
 const XREGS = Array.from({ length: 8 }, (_, i) => `xreg${i}` as FieldName);
 
@@ -136,7 +154,13 @@ function vlanText(m: Match): string | undefined {
   if (mask === 0) return undefined;
   const vidMask = mask & 0x0fff;
   const pcpMask = mask & 0xe000;
-  if (mask & 0x1000 && tci & 0x1000 && (vidMask === 0 || vidMask === 0x0fff) && (pcpMask === 0 || pcpMask === 0xe000) && (vidMask || pcpMask)) {
+  if (
+    mask & 0x1000 &&
+    tci & 0x1000 &&
+    (vidMask === 0 || vidMask === 0x0fff) &&
+    (pcpMask === 0 || pcpMask === 0xe000) &&
+    (vidMask || pcpMask)
+  ) {
     const out: string[] = [];
     if (vidMask) out.push(`dl_vlan=${tci & 0x0fff}`);
     if (pcpMask) out.push(`dl_vlan_pcp=${tci >>> 13}`);
@@ -261,7 +285,11 @@ export function formatInstructions(ins: readonly Instruction[]): string {
         out.push(`write_actions(${formatActions(i.actions)})`);
         break;
       case 'write_metadata':
-        out.push(i.mask === 0xffffffffffffffffn ? `write_metadata:${hex(i.metadata)}` : `write_metadata:${hex(i.metadata)}/${hex(i.mask)}`);
+        out.push(
+          i.mask === 0xffffffffffffffffn
+            ? `write_metadata:${hex(i.metadata)}`
+            : `write_metadata:${hex(i.metadata)}/${hex(i.mask)}`,
+        );
         break;
       case 'goto_table':
         out.push(`goto_table:${i.tableId}`);
@@ -275,7 +303,13 @@ export function formatInstructions(ins: readonly Instruction[]): string {
 }
 
 const FLOW_MOD_FLAGS = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts'];
-const COMMAND_TEXT: Readonly<Record<FlowMod['command'], string>> = { add: 'ADD', modify: 'MOD', modify_strict: 'MOD_STRICT', delete: 'DEL', delete_strict: 'DEL_STRICT' };
+const COMMAND_TEXT: Readonly<Record<FlowMod['command'], string>> = {
+  add: 'ADD',
+  modify: 'MOD',
+  modify_strict: 'MOD_STRICT',
+  delete: 'DEL',
+  delete_strict: 'DEL_STRICT',
+};
 const U64_MAX = 0xffffffffffffffffn;
 
 function flagNames(f: number): string[] {

@@ -21,29 +21,41 @@ test.after.always(async () => {
 
 /** dump-flows line without the columns that change over time. */
 function normalise(line: string): string {
-  return line.trim().replace(/duration=[^,]+, /, '').replace(/n_packets=\d+, /, '').replace(/n_bytes=\d+, /, '');
+  return line
+    .trim()
+    .replace(/duration=[^,]+, /, '')
+    .replace(/n_packets=\d+, /, '')
+    .replace(/n_bytes=\d+, /, '');
 }
 
-test.serial('loris-encoded vector flows installed in ovs-vswitchd dump exactly as formatFlow prints them', async (t) => {
-  // Every ADD vector, made unique by cookie and priority so none replaces another.
-  const flows: FlowMod[] = loadVectors()
-    .filter((v) => v.message.command === 'add')
-    .map((v, i) => ({ ...v.message, cookie: BigInt(i + 1), priority: 1000 + i, flags: v.message.flags & ~2 }));
-  const errors = await sendAndCollectErrors(lab.mgmtSocket(h1, 'br-int'), flows.map((f, i) => flowModMessage(f, i + 1)));
-  const accepted = flows.filter((_, i) => !errors.has(i + 1));
-  t.log(`${accepted.length} of ${flows.length} flows accepted by ovs-vswitchd (${errors.size} refused, e.g. missing groups/meters)`);
-  t.true(accepted.length >= flows.length * 0.8);
-  const dump = await lab.ofctl(h1, ['-O', 'OpenFlow13', '--no-names', 'dump-flows', lab.mgmtSocket(h1, 'br-int')]);
-  const byCookie = new Map<bigint, string>();
-  for (const line of dump.split('\n')) {
-    const m = /cookie=(0x[0-9a-f]+)/.exec(line);
-    if (m) byCookie.set(BigInt(m[1]), normalise(line));
-  }
-  const bad: string[] = [];
-  for (const f of accepted) {
-    const ovs = byCookie.get(f.cookie);
-    const loris = formatFlow(f);
-    if (ovs !== loris) bad.push(`ovs:   ${ovs}\nloris: ${loris}`);
-  }
-  t.deepEqual(bad.slice(0, 5), [], `${bad.length} of ${accepted.length} differ`);
-});
+test.serial(
+  'loris-encoded vector flows installed in ovs-vswitchd dump exactly as formatFlow prints them',
+  async (t) => {
+    // Every ADD vector, made unique by cookie and priority so none replaces another.
+    const flows: FlowMod[] = loadVectors()
+      .filter((v) => v.message.command === 'add')
+      .map((v, i) => ({ ...v.message, cookie: BigInt(i + 1), priority: 1000 + i, flags: v.message.flags & ~2 }));
+    const errors = await sendAndCollectErrors(
+      lab.mgmtSocket(h1, 'br-int'),
+      flows.map((f, i) => flowModMessage(f, i + 1)),
+    );
+    const accepted = flows.filter((_, i) => !errors.has(i + 1));
+    t.log(
+      `${accepted.length} of ${flows.length} flows accepted by ovs-vswitchd (${errors.size} refused, e.g. missing groups/meters)`,
+    );
+    t.true(accepted.length >= flows.length * 0.8);
+    const dump = await lab.ofctl(h1, ['-O', 'OpenFlow13', '--no-names', 'dump-flows', lab.mgmtSocket(h1, 'br-int')]);
+    const byCookie = new Map<bigint, string>();
+    for (const line of dump.split('\n')) {
+      const m = /cookie=(0x[0-9a-f]+)/.exec(line);
+      if (m) byCookie.set(BigInt(m[1]), normalise(line));
+    }
+    const bad: string[] = [];
+    for (const f of accepted) {
+      const ovs = byCookie.get(f.cookie);
+      const loris = formatFlow(f);
+      if (ovs !== loris) bad.push(`ovs:   ${ovs}\nloris: ${loris}`);
+    }
+    t.deepEqual(bad.slice(0, 5), [], `${bad.length} of ${accepted.length} differ`);
+  },
+);

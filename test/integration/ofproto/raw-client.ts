@@ -5,7 +5,11 @@ import net from 'node:net';
  * a BARRIER, and returns the xids OVS answered with OFPT_ERROR before the barrier reply. No framing subtleties: the
  * product's connection lives elsewhere; this only proves what a real switch accepts.
  */
-export async function sendAndCollectErrors(sock: string, messages: Buffer[], timeoutMs = 20_000): Promise<Map<number, string>> {
+export async function sendAndCollectErrors(
+  sock: string,
+  messages: Buffer[],
+  timeoutMs = 20_000,
+): Promise<Map<number, string>> {
   const BARRIER_XID = 0x7fffffff;
   const hello = Buffer.from('0400000800000001', 'hex');
   const barrier = Buffer.from(`0414000800000000`, 'hex');
@@ -14,7 +18,10 @@ export async function sendAndCollectErrors(sock: string, messages: Buffer[], tim
   const c = net.createConnection(sock);
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no barrier reply from ${sock} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no barrier reply from ${sock} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       let buf = Buffer.alloc(0);
       c.on('error', reject);
       c.on('connect', () => c.write(Buffer.concat([hello, ...messages, barrier])));

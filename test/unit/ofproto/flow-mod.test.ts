@@ -1,6 +1,13 @@
 import test from 'ava';
 import { Reader, Writer } from '../../../src/ofproto/bytes.js';
-import { decodeFlowModBody, encodeFlowModBody, newFlowMod, OFP_FLOW_MOD_SIZE, OFP_HEADER_SIZE, type FlowMod } from '../../../src/ofproto/flow-mod.js';
+import {
+  decodeFlowModBody,
+  encodeFlowModBody,
+  newFlowMod,
+  OFP_FLOW_MOD_SIZE,
+  OFP_HEADER_SIZE,
+  type FlowMod,
+} from '../../../src/ofproto/flow-mod.js';
 
 const empty: FlowMod = newFlowMod();
 

@@ -40,8 +40,9 @@ function mutate(src: Buffer, next: (n: number) => number): Buffer {
     else if (op === 3) {
       const at = next(b.length + 1);
       b = Buffer.concat([b.subarray(0, at), Buffer.from([next(256), next(256)]), b.subarray(at)]);
-    } else if (op === 4 && b.length >= 2) b.writeUInt16BE(next(65536), next(b.length - 1)); // lengths, types
-    else if (op === 5 && b.length >= 4) b.writeUInt16BE([0, 4, 8, 0xffff][next(4)], 2 * next(b.length >> 1) & ~1);
+    } else if (op === 4 && b.length >= 2)
+      b.writeUInt16BE(next(65536), next(b.length - 1)); // lengths, types
+    else if (op === 5 && b.length >= 4) b.writeUInt16BE([0, 4, 8, 0xffff][next(4)], (2 * next(b.length >> 1)) & ~1);
   }
   return b;
 }
@@ -71,7 +72,8 @@ test('random and mutated input only ever throws ProtocolError (>= 100,000 inputs
           t.fail(`${name} threw ${String(e)} for ${input.toString('hex')}`);
           return;
         }
-        if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length) t.fail(`${name}: bad offset ${e.offset}`);
+        if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > input.length)
+          t.fail(`${name}: bad offset ${e.offset}`);
         counts.protocolErrors++;
       }
     }

@@ -24,7 +24,9 @@ export async function ovsPrintFlowMods(flows: FlowMod[]): Promise<string[]> {
   try {
     writeFileSync(file, Buffer.concat(flows.map((f, i) => flowModMessage(f, i + 1))));
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile('ovs-ofctl', ['ofp-parse', file], { maxBuffer: 64 << 20 }, (err, out, stderr) => (err ? reject(new Error(`ovs-ofctl ofp-parse failed: ${stderr}`)) : resolve(out)));
+      execFile('ovs-ofctl', ['ofp-parse', file], { maxBuffer: 64 << 20 }, (err, out, stderr) =>
+        err ? reject(new Error(`ovs-ofctl ofp-parse failed: ${stderr}`)) : resolve(out),
+      );
     });
     const out: string[] = new Array<string>(flows.length).fill('<not printed>');
     let last = -1;

@@ -34,6 +34,11 @@ export function hexDiff(want: Buffer, got: Buffer): string | undefined {
   let i = 0;
   while (i < want.length && i < got.length && want[i] === got[i]) i++;
   const from = Math.max(0, i - 8);
-  const show = (b: Buffer): string => b.subarray(from, i + 24).toString('hex').replace(/(..)/g, '$1 ').trim();
+  const show = (b: Buffer): string =>
+    b
+      .subarray(from, i + 24)
+      .toString('hex')
+      .replace(/(..)/g, '$1 ')
+      .trim();
   return `first difference at byte ${i} (lengths ${want.length} vs ${got.length})\n  want @${from}: ${show(want)}\n  got  @${from}: ${show(got)}`;
 }
