@@ -43,19 +43,30 @@ export interface ReconcileResult {
 }
 
 const scratch = new Writer(1024);
+const scratch2 = new Writer(1024);
 
-/** Canonical identity of a flow: table, priority and the encoded match. */
+/** Canonical identity of a flow: table, priority and the encoded match (as a byte string, the cheapest map key). */
 export function flowIdentity(f: Pick<FlowEntry, 'tableId' | 'priority' | 'match'>): string {
   scratch.reset();
+  scratch.u8(f.tableId).u16(f.priority);
   encodeMatch(scratch, f.match);
-  return `${f.tableId}/${f.priority}/${scratch.buf.toString('hex', 0, scratch.offset)}`;
+  return scratch.buf.toString('latin1', 0, scratch.offset);
 }
 
-/** Canonical form of a flow's instructions (their wire encoding). */
+/** Canonical form of a flow's instructions (their wire encoding, hex). */
 export function flowBody(f: Pick<FlowEntry, 'instructions'>): string {
   scratch.reset();
   encodeInstructions(scratch, f.instructions);
   return scratch.buf.toString('hex', 0, scratch.offset);
+}
+
+/** True when two flows' instructions encode to the same bytes (no strings built). */
+export function sameBody(a: Pick<FlowEntry, 'instructions'>, b: Pick<FlowEntry, 'instructions'>): boolean {
+  scratch.reset();
+  encodeInstructions(scratch, a.instructions);
+  scratch2.reset();
+  encodeInstructions(scratch2, b.instructions);
+  return scratch.offset === scratch2.offset && scratch.buf.compare(scratch2.buf, 0, scratch2.offset, 0, scratch.offset) === 0;
 }
 
 function baseMod(f: FlowEntry, command: FlowMod['command']): FlowMod {
@@ -115,7 +126,7 @@ export function reconcile(installed: Iterable<FlowEntry>, desired: Iterable<Flow
     if (w.cookie !== f.cookie) {
       adds.push(addFlow(w));
       stats.modified++;
-    } else if (flowBody(w) !== flowBody(f)) {
+    } else if (!sameBody(w, f)) {
       modifies.push(modifyFlowStrict(w));
       stats.modified++;
     } else {
