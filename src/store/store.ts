@@ -91,7 +91,9 @@ function checkPodNumber(n: unknown): number {
 }
 
 /** Transport trouble after which an idempotent write is simply sent again. */
-function transient(e: unknown): boolean {
+function transient(e: unknown, embedded: boolean): boolean {
+  // Embedded: right after an ovsdb-server restart the database is served again only once the store re-adds it.
+  if (embedded && e instanceof OvsdbError && e.error === 'unknown database') return true;
   if (e instanceof OvsdbDisconnectedError || e instanceof NotConnectedError || e instanceof TimeoutError) return true;
   return e instanceof OvsdbError && e.opIndex === undefined && !e.commit && (e.error === 'not leader' || /cluster|leader/i.test(e.details ?? ''));
 }
@@ -119,6 +121,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     readonly client: OvsdbClient,
     /** This host's name: the default host of allocate() and the one heartbeat() refreshes. */
     readonly hostName: string,
+    private readonly embedded: boolean,
   ) {
     super();
     this.dhcp = new DhcpAllocator({ client, view: this.view, txn: (ops) => this.retrying('allocate', () => this.txn(ops)) });
@@ -174,7 +177,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       if (!(await client.listDbs()).includes(STORE_DB)) {
         throw new StoreSetupError(`${remotes.join(',')} serves no ${STORE_DB} database; run loris init (embedded) or create the cluster database (docs/store.md)`);
       }
-      const store = new Store(client, opts.host ?? hostname());
+      const store = new Store(client, opts.host ?? hostname(), embedded !== undefined);
       await store.follow();
       await store.ensureClusterRow();
       return store;
@@ -619,7 +622,7 @@ export class Store extends EventEmitter<StoreEventMap> {
         try {
           return await step();
         } catch (e) {
-          if (!transient(e) || this.closed || Date.now() > deadline) throw e;
+          if (!transient(e, this.embedded) || this.closed || Date.now() > deadline) throw e;
           this.client.emit('warning', e as Error);
           await sleep(Math.min(500, 20 * 2 ** i) * (0.5 + Math.random() / 2));
         }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab, type LabHost } from '../../../src/lab/index.js';
 import { sh } from '../../../src/lab/exec.js';
+import { readPid, startOvsdbServer } from '../../../src/lab/ovs.js';
 import { eq, insert, OvsdbClient, OvsdbError, select, Uuid } from '../../../src/ovsdb/index.js';
 import {
   EndpointConflictError,
@@ -249,4 +250,19 @@ test.serial('membership: peers registered by address, renamed when they register
   await store.heartbeat();
   await store.waitFor((s) => (s.host('h1')?.lastSeen ?? 0) >= before);
   t.pass();
+});
+
+test.serial('embedded: after an ovsdb-server restart the store adds its database again; the data survived in the file', async (t) => {
+  await store.ensurePod(60, { subnet: '10.60.0.0/24' });
+  const before = await store.allocate({ pod: 60, container: { id: 'survivor' }, ip: 'dhcp' });
+  const pid = readPid(h1.ovs.dbPid);
+  if (!pid) throw new Error('no ovsdb-server pid');
+  process.kill(pid, 'SIGKILL');
+  await startOvsdbServer(h1.netns, h1.ovs);
+  // The store reconnects, re-adds loris.db (add-db is not persistent) and resyncs; writes work again.
+  const after = await store.allocate({ pod: 60, container: { id: 'after-restart' }, ip: 'dhcp' });
+  t.is(after.ip, '10.60.0.2');
+  await store.waitFor((s) => s.endpoint(before.uuid)?.ip === '10.60.0.1' && s.endpoint(after.uuid) !== undefined);
+  const dbs = await sh(['ovs-appctl', '-t', h1.ovs.dbCtl, 'ovsdb-server/list-dbs']);
+  t.true(dbs.includes('Loris'));
 });
