@@ -1,6 +1,7 @@
 /**
  * The benchmarks the harness knows about, in the order it runs them. A bench whose `bench/<name>.ts` does not exist
- * yet is reported as "not implemented"; any other `bench/*.ts` (except the harness's own files) runs too.
+ * yet is reported as "not implemented"; any other `bench/*.ts` (except the harness's own files and scratch files)
+ * runs too.
  */
 export interface BenchInfo {
   name: string;
@@ -65,6 +66,11 @@ export const BENCHES: readonly BenchInfo[] = [
 /** Files in bench/ that are the harness, not benchmarks. */
 export const HARNESS_FILES: readonly string[] = ['run', 'render'];
 
+/** Scratch files (`_x.ts`, `.x.ts`, `*tmp*`) are never picked up as extra benches; name them to run them. */
+export function isScratch(name: string): boolean {
+  return /^[_.]|tmp/i.test(name);
+}
+
 /**
  * The benches to run: the known ones in registry order, then any other `bench/*.ts` found (sorted), filtered to
  * `only` when given. Unknown names in `only` are kept (reported as not implemented) so a typo shows up in the report.
@@ -72,7 +78,7 @@ export const HARNESS_FILES: readonly string[] = ['run', 'render'];
 export function planBenches(found: readonly string[], only: readonly string[] = []): BenchInfo[] {
   const known = new Map(BENCHES.map((b) => [b.name, b]));
   const extra = found
-    .filter((n) => !known.has(n) && !HARNESS_FILES.includes(n))
+    .filter((n) => !known.has(n) && !HARNESS_FILES.includes(n) && !isScratch(n))
     .sort()
     .map((name): BenchInfo => ({ name, compares: '', timeoutS: DEFAULT_TIMEOUT_S }));
   const all = [...BENCHES, ...extra];

@@ -5,6 +5,7 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { run, LabCommandError, type RunResult } from '../../src/lab/exec.js';
+import { TimeoutError, type LorisError } from '../../src/errors.js';
 import { nowMs } from './measure.js';
 
 export interface CommandOptions {
@@ -25,10 +26,21 @@ export async function runTimed(argv: string[], opts: CommandOptions = {}): Promi
   return { ...r, ms: nowMs() - t0 };
 }
 
-/** Wall-clock milliseconds `argv` takes; throws `LabCommandError` (with its stderr) when it exits non-zero. */
+/**
+ * The error for a command that did not exit 0: `TimeoutError` when it was killed at `opts.timeoutMs`, else
+ * `LabCommandError` with its exit code and stderr. `shown` is the argv to print (e.g. without a long script).
+ */
+export function commandError(shown: string[], r: TimedRun, opts: CommandOptions = {}): LorisError {
+  if (r.code === null && opts.timeoutMs !== undefined && r.ms >= opts.timeoutMs) {
+    return new TimeoutError(`${shown.join(' ')} (killed at its timeoutMs)`, opts.timeoutMs);
+  }
+  return new LabCommandError(shown, r.code, r.stderr);
+}
+
+/** Wall-clock milliseconds `argv` takes; throws `commandError` (with its stderr, or a timeout) unless it exits 0. */
 export async function timeCommand(argv: string[], opts: CommandOptions = {}): Promise<number> {
   const r = await runTimed(argv, opts);
-  if (r.code !== 0) throw new LabCommandError(argv, r.code, r.stderr);
+  if (r.code !== 0) throw commandError(argv, r, opts);
   return r.ms;
 }
 

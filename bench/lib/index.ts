@@ -13,6 +13,6 @@ export {
   type SeriesPoint,
   type EmitInput,
 } from './result.js';
-export { runTimed, timeCommand, which, type CommandOptions, type TimedRun } from './command.js';
+export { runTimed, timeCommand, commandError, which, type CommandOptions, type TimedRun } from './command.js';
 export { runPython, runPythonJson, hasPythonModule, SYSTEM_PYTHON } from './python.js';
 export { parseBenchArgs, size, type BenchArgs } from './args.js';

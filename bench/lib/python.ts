@@ -2,9 +2,8 @@
  * Running Python reference implementations (os-ken's OpenFlow parser, OVS's Python IDL). These live in Debian's
  * python3 (`/usr/bin/python3`), which the `python3` first on PATH may not be.
  */
-import { LabCommandError } from '../../src/lab/exec.js';
 import { ResultLineError } from './result.js';
-import { runTimed, type CommandOptions } from './command.js';
+import { commandError, runTimed, type CommandOptions } from './command.js';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
@@ -12,7 +11,7 @@ export const SYSTEM_PYTHON = '/usr/bin/python3';
 export async function runPython(source: string, args: string[] = [], opts: CommandOptions = {}): Promise<string> {
   const argv = [SYSTEM_PYTHON, '-c', source, ...args];
   const r = await runTimed(argv, opts);
-  if (r.code !== 0) throw new LabCommandError([SYSTEM_PYTHON, '-c', '<script>', ...args], r.code, r.stderr);
+  if (r.code !== 0) throw commandError([SYSTEM_PYTHON, '-c', '<script>', ...args], r, opts);
   return r.stdout;
 }
 

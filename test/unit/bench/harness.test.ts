@@ -130,7 +130,7 @@ test('an abort signal interrupts the running bench', async (t) => {
 });
 
 test('planBenches: known ones in order, then extra files, harness files excluded; subsets keep unknown names', (t) => {
-  const all = planBenches(['run', 'render', 'attach', 'zeta', 'alpha']);
+  const all = planBenches(['run', 'render', 'attach', 'zeta', 'alpha', 'zz-prof-tmp', '_scratch']);
   t.deepEqual(
     all.map((b) => b.name),
     [...BENCHES.map((b) => b.name), 'alpha', 'zeta'],
