@@ -119,7 +119,10 @@ export function seriesChartSpec(r: BenchResult): TopLevelSpec {
         field: 'who',
         type: 'nominal',
         title: null,
-        scale: { domain: ['loris', 'reference'], range: ['#1565c0', '#ef6c00'] },
+        // 'reference' only in the legend when the curve has reference points.
+        scale: values.some((v) => v.who === 'reference')
+          ? { domain: ['loris', 'reference'], range: ['#1565c0', '#ef6c00'] }
+          : { domain: ['loris'], range: ['#1565c0'] },
       },
     },
   };

@@ -138,6 +138,7 @@ test('charts: a ratio chart and one line chart per series, each well-formed SVG 
   t.true(ratios.includes('0.8×'));
   t.true(ratios.includes('&lt;fast&gt; &amp;'), 'labels are XML-escaped');
   t.true(charts[1].svg.includes('endpoints'));
+  t.true(charts[1].svg.includes('>reference<'), 'the legend names the reference when it has points');
 });
 
 test('markdown: every metric, failed and missing benches with the reason, charts linked, tables rectangular', async (t) => {
@@ -242,4 +243,28 @@ test('mergeRuns: rerun benches replace theirs in place, new ones append, the bas
       '**Partly rerun:** connect, extra, attach rerun by `--update`; the other benches are from the run of 2026-12-03T14:00:00.000Z',
     ),
   );
+});
+
+test('a series without reference points has no reference in its legend', async (t) => {
+  const r = RUN.benches[1].results[0];
+  const only: RunRecord = {
+    ...RUN,
+    benches: [
+      {
+        ...RUN.benches[1],
+        results: [
+          {
+            ...r,
+            series: [
+              { x: 1, y: 2 },
+              { x: 2, y: 3 },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const [chart] = await renderCharts(only);
+  t.true(chart.svg.includes('>loris<'));
+  t.false(chart.svg.includes('>reference<'));
 });
