@@ -1,9 +1,9 @@
-import { eq, insert, OvsdbError, select, Uuid, type OvsdbClient, type Operation, type SelectResult, type Value } from '../ovsdb/index.js';
+import { eq, insert, OvsdbError, select, Uuid, type OvsdbClient, type Operation, type SelectResult } from '../ovsdb/index.js';
 import { isIndex, parseIndexConflict } from './conflict.js';
 import { NoSubnetError, StoreContentionError, SubnetExhaustedError } from './errors.js';
 import { formatIpv4, lowestFreeN, parseSubnet } from './ipam.js';
 import { deriveMac, randomMac } from './mac.js';
-import { T_ENDPOINT } from './rows.js';
+import { T_ENDPOINT, type EndpointColumns } from './rows.js';
 import type { Pod } from './types.js';
 import type { StoreView } from './view.js';
 
@@ -40,12 +40,12 @@ export interface DhcpRequest {
   readonly ifname: string;
   readonly wantMac: string | undefined;
   /** Every Endpoint column except ip, prefix_len, mac and assignment. */
-  readonly row: Readonly<Record<string, Value>>;
+  readonly row: Readonly<EndpointColumns>;
 }
 
 export type DhcpOutcome =
   /** Inserted with this uuid and row. */
-  | { readonly kind: 'inserted'; readonly uuid: string; readonly row: Record<string, Value> }
+  | { readonly kind: 'inserted'; readonly uuid: string; readonly row: EndpointColumns }
   /** The container interface already has an endpoint (created elsewhere, or by a retried batch). */
   | { readonly kind: 'exists' }
   /** The user's MAC is held by another endpoint (uuid of the holder, when known). */
@@ -173,7 +173,8 @@ export class DhcpAllocator {
         const ip = free[i];
         let mac = p.req.wantMac ?? deriveMac(pod.number, ip);
         if (p.randomizeMac || (!p.req.wantMac && this.d.view.endpointByMac(pod.uuid, mac))) mac = randomMac();
-        return { ...p.req.row, ip: formatIpv4(ip), prefix_len: subnet.prefixLen, mac, assignment: 'dhcp' } as Record<string, Value>;
+        const row: EndpointColumns = { ...p.req.row, ip: formatIpv4(ip), prefix_len: subnet.prefixLen, mac, assignment: 'dhcp' };
+        return row;
       });
       const probes = free.slice(live.length);
       const ops: Operation[] = [...rows.map((r) => insert(T_ENDPOINT, r)), ...probes.map((x) => select(T_ENDPOINT, [eq('pod', new Uuid(pod.uuid)), eq('ip', formatIpv4(x))], ['_uuid']))];

@@ -12,6 +12,13 @@ import type { Assignment, ClusterConfig, Endpoint, Host, Pod, TunnelType } from 
 /** A column of a generated row type. */
 type Col<T> = Exclude<keyof T, '_uuid'> & string;
 
+/** Values to write into a row of table type `T` (column names checked against the schema). */
+export type Columns<T> = { [K in Col<T>]?: Value };
+export type ClusterColumns = Columns<ClusterRow>;
+export type HostColumns = Columns<HostRow>;
+export type PodColumns = Columns<PodRow>;
+export type EndpointColumns = Columns<EndpointRow>;
+
 /** Reads column `c` of a row of table type `T` (a raw Row: see above). */
 function col<T>(r: Row, c: Col<T>): Value | undefined {
   return r[c];

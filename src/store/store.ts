@@ -41,7 +41,7 @@ import {
 } from './errors.js';
 import { broadcastOf, contains, formatIpv4, formatSubnet, parseIpv4, parseSubnet, podSubnetFromPool, validateStaticAddress, type Ipv4Subnet } from './ipam.js';
 import { deriveMac, normalizeMac, randomMac } from './mac.js';
-import { endpointOf, hostOf, podOf, str, T_CLUSTER, T_ENDPOINT, T_HOST, T_POD, toStrMap, uuidOf } from './rows.js';
+import { endpointOf, hostOf, podOf, str, T_CLUSTER, T_ENDPOINT, T_HOST, T_POD, toStrMap, uuidOf, type ClusterColumns, type EndpointColumns, type HostColumns, type PodColumns } from './rows.js';
 import {
   DEFAULT_IFNAME,
   GLOBAL_POD,
@@ -283,7 +283,7 @@ export class Store extends EventEmitter<StoreEventMap> {
   }
 
   async setCluster(p: ClusterPatch): Promise<ClusterConfig> {
-    const row: Record<string, Value> = {};
+    const row: ClusterColumns = {};
     if (p.tunnelType !== undefined) row.tunnel_type = p.tunnelType;
     if (p.podSubnetPool !== undefined) row.pod_subnet_pool = p.podSubnetPool === null ? [] : formatSubnet(parseSubnet(p.podSubnetPool));
     if (p.podPrefixLen !== undefined) row.pod_prefix_len = p.podPrefixLen;
@@ -318,7 +318,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       const c = this.cluster;
       const pool = c.podSubnetPool ? podSubnetFromPool(parseSubnet(c.podSubnetPool), c.podPrefixLen, number) : undefined;
       const chosen = subnet ?? (pool ? formatSubnet(pool) : undefined);
-      const row: Record<string, Value> = { number, subnet: chosen === undefined ? [] : chosen, mtu: o.mtu === undefined ? [] : o.mtu };
+      const row: PodColumns = { number, subnet: chosen === undefined ? [] : chosen, mtu: o.mtu === undefined ? [] : o.mtu };
       const out = await this.retrying('ensurePod', () => this.txn([insert(T_POD, row)]));
       if (out.ok) return podOf(uuidOf(decodedUuid(out.results[0])), row as Row);
       if (!isIndex(parseIndexConflict(out.error.details), T_POD, ['number'])) throw out.error;
@@ -396,7 +396,7 @@ export class Store extends EventEmitter<StoreEventMap> {
 
     const host = await this.requireHost(hostName);
     let pod = await this.ensurePod(podNumber);
-    const base: Record<string, Value> = {
+    const base: EndpointColumns = {
       pod: new Uuid(pod.uuid),
       host: new Uuid(host.uuid),
       container_id: containerId,
@@ -405,7 +405,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       port_name: req.portName ?? '',
       external_ids: toStrMap(req.externalIds),
     };
-    const done = async (uuid: string, row: Record<string, Value>): Promise<Endpoint> => {
+    const done = async (uuid: string, row: EndpointColumns): Promise<Endpoint> => {
       // Read-your-writes: the monitor update normally arrives before the reply.
       await this.waitFor(() => this.view.endpoints.has(uuid), 10_000, `endpoint ${uuid} in the replica`).catch(() => undefined);
       return this.view.endpoints.get(uuid) ?? endpointOf(uuid, row as Row, () => podNumber, () => host.name);
@@ -441,7 +441,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       const macHolder = this.view.endpointByMac(pod.uuid, mac);
       if (macHolder && wantMac) throw new MacTakenError(mac, podNumber, holderOf(macHolder));
       if (macHolder || attempt > 1) mac = wantMac ?? randomMac();
-      const row: Record<string, Value> = { ...base, mac, ip: formatIpv4(ip), prefix_len: prefixLen, assignment: 'static' };
+      const row: EndpointColumns = { ...base, mac, ip: formatIpv4(ip), prefix_len: prefixLen, assignment: 'static' };
       const out = await this.retrying('allocate', () => this.txn([insert(T_ENDPOINT, row)]));
       if (out.ok) return done(uuidOf(decodedUuid(out.results[0])), row);
       const conflict = parseIndexConflict(out.error.details);
@@ -508,7 +508,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const byName = await this.fetchHost([eq('name', name)]);
       const byAddress = byName?.address === address ? byName : await this.fetchHost([eq('address', address)]);
-      const row: Record<string, Value> = { name, address };
+      const row: HostColumns = { name, address };
       if (req.tunnelType !== undefined) row.tunnel_type = req.tunnelType;
       if (req.agentVersion !== undefined) row.agent_version = req.agentVersion;
       if (self) row.last_seen = Date.now();
