@@ -14,12 +14,16 @@ function hexDigit(c: number): number {
 /** Writes 'aa:bb:cc:dd:ee:ff' as 6 bytes; false (nothing written) when the text is not a MAC. */
 export function parseMac(w: Writer, s: string): boolean {
   if (s.length !== 17) return false;
+  let hi32 = 0;
+  let lo16 = 0;
   for (let i = 0; i < 6; i++) {
-    const hi = hexDigit(s.charCodeAt(i * 3));
-    const lo = hexDigit(s.charCodeAt(i * 3 + 1));
-    if (hi < 0 || lo < 0 || (i < 5 && s.charCodeAt(i * 3 + 2) !== 58)) return false;
+    const h = hexDigit(s.charCodeAt(i * 3));
+    const l = hexDigit(s.charCodeAt(i * 3 + 1));
+    if (h < 0 || l < 0 || (i < 5 && s.charCodeAt(i * 3 + 2) !== 58)) return false;
+    if (i < 4) hi32 = hi32 * 256 + ((h << 4) | l);
+    else lo16 = (lo16 << 8) | (h << 4) | l;
   }
-  for (let i = 0; i < 6; i++) w.u8((hexDigit(s.charCodeAt(i * 3)) << 4) | hexDigit(s.charCodeAt(i * 3 + 1)));
+  w.u32(hi32).u16(lo16);
   return true;
 }
 
