@@ -2,6 +2,7 @@ import { agentSocketPath, callAgent } from '../api/agent-rpc.js';
 import type { Loris } from '../api/loris.js';
 import type { ConnectResult, DisconnectResult, LorisOptions } from '../api/types.js';
 import { exitCodeTable } from './exit-codes.js';
+import { connectText, disconnectText } from './fast.js';
 import { table, type Output } from './output.js';
 import type { CommandContext, GlobalOptions } from './program.js';
 
@@ -54,15 +55,14 @@ export async function connectCommand(ctx: CommandContext, container: unknown, ad
   const viaAgent = (await callAgent(agentSocketPath(ctx.g.runDir), 'connect', [...args])) as ConnectResult | undefined;
   if (viaAgent) ctx.out.progress('done by the loris agent');
   const r = viaAgent ?? (await withLoris(ctx, (l) => l.connect(...args)));
-  const head = r.changed ? 'connected' : 'already connected, nothing changed';
-  ctx.out.result(r, [`${head}: ${r.container} ${r.interface} ${r.ip}/${r.prefix} ${r.mac} pod ${r.pod} (${r.assignment})`]);
+  ctx.out.result(r, connectText(r));
 }
 
 export async function disconnectCommand(ctx: CommandContext, container: unknown, pod: unknown): Promise<void> {
   const args = [String(container), pod === undefined ? undefined : String(pod)] as const;
   const viaAgent = (await callAgent(agentSocketPath(ctx.g.runDir), 'disconnect', [...args])) as DisconnectResult | undefined;
   const r = viaAgent ?? (await withLoris(ctx, (l) => l.disconnect(...args)));
-  ctx.out.result(r, [r.changed ? `disconnected ${r.container} ${r.interface ?? ''} pod ${r.pod}`.replace('  ', ' ') : `${r.container} was not connected${r.pod ? ` to pod ${r.pod}` : ''}, nothing changed`]);
+  ctx.out.result(r, disconnectText(r));
 }
 
 export async function cleanupCommand(ctx: CommandContext): Promise<void> {

@@ -1,11 +1,11 @@
-import { CommanderError } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../api/errors.js';
 import { LorisError } from '../errors.js';
 import { EXIT_OK, exitStatusFor } from './exit-codes.js';
 import { Output } from './output.js';
-import { buildProgram, type GlobalOptions } from './program.js';
+import { runFast } from './fast.js';
+import type { GlobalOptions } from './program.js';
 
 export interface MainIo {
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -17,6 +17,10 @@ export interface MainIo {
  * tests can run it in-process). `argv` is the full process argv (node, script, args…).
  */
 export async function main(argv: readonly string[] = process.argv, io: MainIo = {}): Promise<number> {
+  // connect/disconnect with a running agent: no commander, no protocol code (see fast.ts).
+  const fast = await runFast(argv.slice(2), io);
+  if (fast !== undefined) return fast;
+  const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program.js')]);
   const wantsJson = argv.includes('--json');
   const verbose = argv.filter((a) => a === '-v' || a === '--verbose').length + 2 * argv.filter((a) => a === '-vv').length;
   let output = new Output({ json: wantsJson, verbose, ...io });
