@@ -1,15 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { NotConnectedError, TimeoutError } from '../errors.js';
+import { TimeoutError } from '../errors.js';
 import {
   byUuid,
-  decodeResult,
   del,
-  encodeOperation,
   eq,
   insert,
   OvsdbClient,
-  OvsdbDisconnectedError,
   OvsdbError,
   Replica,
   select,
@@ -19,11 +16,11 @@ import {
   type AnyRow,
   type Operation,
   type Row,
-  type SelectResult,
   type Value,
 } from '../ovsdb/index.js';
 import { isIndex, parseIndexConflict } from './conflict.js';
 import { DhcpAllocator, type DhcpOutcome } from './dhcp.js';
+import { StoreTxn } from './txn.js';
 import { STORE_DB } from './dbfile.js';
 import { ensureEmbeddedDb } from './embedded.js';
 import {
@@ -62,10 +59,6 @@ import { StoreView } from './view.js';
 
 /** Attempts of one optimistic write before StoreContentionError. */
 const MAX_ATTEMPTS = 200;
-/** How long an operation keeps retrying through disconnects and leader changes. */
-const RETRY_WINDOW_MS = 30_000;
-
-type TxnOutcome = { ok: true; results: unknown[] } | { ok: false; error: OvsdbError; results: unknown[] };
 
 export interface ClusterPatch {
   tunnelType?: TunnelType;
@@ -83,19 +76,9 @@ export interface EndpointFilter {
 
 const TABLES = [T_CLUSTER, T_HOST, T_POD, T_ENDPOINT] as const;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 function checkPodNumber(n: unknown): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_POD || n > MAX_POD) throw new PodOutOfRangeError(n);
   return n;
-}
-
-/** Transport trouble after which an idempotent write is simply sent again. */
-function transient(e: unknown, embedded: boolean): boolean {
-  // Embedded: right after an ovsdb-server restart the database is served again only once the store re-adds it.
-  if (embedded && e instanceof OvsdbError && e.error === 'unknown database') return true;
-  if (e instanceof OvsdbDisconnectedError || e instanceof NotConnectedError || e instanceof TimeoutError) return true;
-  return e instanceof OvsdbError && e.opIndex === undefined && !e.commit && (e.error === 'not leader' || /cluster|leader/i.test(e.details ?? ''));
 }
 
 /**
@@ -110,8 +93,7 @@ function transient(e: unknown, embedded: boolean): boolean {
 export class Store extends EventEmitter<StoreEventMap> {
   private readonly view = new StoreView();
   private closed = false;
-  private inflight = 0;
-  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly tx: StoreTxn;
 
   private replica: Replica | undefined;
   private readonly dhcp: DhcpAllocator;
@@ -121,10 +103,11 @@ export class Store extends EventEmitter<StoreEventMap> {
     readonly client: OvsdbClient,
     /** This host's name: the default host of allocate() and the one heartbeat() refreshes. */
     readonly hostName: string,
-    private readonly embedded: boolean,
+    embedded: boolean,
   ) {
     super();
-    this.dhcp = new DhcpAllocator({ client, view: this.view, txn: (ops) => this.retrying('allocate', () => this.txn(ops)) });
+    this.tx = new StoreTxn(client, embedded, () => this.closed);
+    this.dhcp = new DhcpAllocator({ client, view: this.view, txn: (ops) => this.tx.retrying('allocate', () => this.tx.txn(ops)) });
   }
 
   /** Follows the Loris tables with the OVSDB replica (monitor_cond_since: fast resync after reconnects). */
@@ -276,7 +259,7 @@ export class Store extends EventEmitter<StoreEventMap> {
 
   private async ensureClusterRow(): Promise<void> {
     if (this.view.cluster) return;
-    const out = await this.txn([insert(T_CLUSTER, { tunnel_type: 'vxlan', pod_prefix_len: 24, underlay_mtu: 1500 })]);
+    const out = await this.tx.txn([insert(T_CLUSTER, { tunnel_type: 'vxlan', pod_prefix_len: 24, underlay_mtu: 1500 })]);
     // maxRows 1: a concurrent opener created it first; either way it exists now.
     if (!out.ok && out.error.error !== 'constraint violation') throw out.error;
     await this.waitFor(() => this.view.cluster !== undefined, 10_000, 'the Cluster row');
@@ -288,7 +271,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     if (p.podSubnetPool !== undefined) row.pod_subnet_pool = p.podSubnetPool === null ? [] : formatSubnet(parseSubnet(p.podSubnetPool));
     if (p.podPrefixLen !== undefined) row.pod_prefix_len = p.podPrefixLen;
     if (p.underlayMtu !== undefined) row.underlay_mtu = p.underlayMtu;
-    await this.retrying('setCluster', async () => this.mustCommit([update(T_CLUSTER, [], row)]));
+    await this.tx.retrying('setCluster', async () => this.tx.mustCommit([update(T_CLUSTER, [], row)]));
     const pool = row.pod_subnet_pool;
     await this.waitFor(
       () => {
@@ -319,7 +302,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       const pool = c.podSubnetPool ? podSubnetFromPool(parseSubnet(c.podSubnetPool), c.podPrefixLen, number) : undefined;
       const chosen = subnet ?? (pool ? formatSubnet(pool) : undefined);
       const row: PodColumns = { number, subnet: chosen === undefined ? [] : chosen, mtu: o.mtu === undefined ? [] : o.mtu };
-      const out = await this.retrying('ensurePod', () => this.txn([insert(T_POD, row)]));
+      const out = await this.tx.retrying('ensurePod', () => this.tx.txn([insert(T_POD, row)]));
       if (out.ok) return podOf(uuidOf(decodedUuid(out.results[0])), row as Row);
       if (!isIndex(parseIndexConflict(out.error.details), T_POD, ['number'])) throw out.error;
       pod = await this.fetchPod(number);
@@ -339,7 +322,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     const s = subnet === undefined ? undefined : parseSubnet(subnet);
     for (let attempt = 1; ; attempt++) {
       const pod = await this.requirePod(number);
-      const members = await this.selectRows([select(T_ENDPOINT, [eq('pod', new Uuid(pod.uuid))], ['ip'])]);
+      const members = await this.tx.selectRows([select(T_ENDPOINT, [eq('pod', new Uuid(pod.uuid))], ['ip'])]);
       const ips = members.map((r) => str(r.ip));
       if (s) {
         const bad = ips.filter((ip) => !fits(s, parseIpv4(ip)));
@@ -350,7 +333,7 @@ export class Store extends EventEmitter<StoreEventMap> {
         update(T_POD, [byUuid(pod.uuid)], { subnet: s ? formatSubnet(s) : [] }),
         ...(s ? [update(T_ENDPOINT, [eq('pod', new Uuid(pod.uuid))], { prefix_len: s.prefixLen })] : []),
       ];
-      const out = await this.retrying('setPodSubnet', () => this.txn(ops));
+      const out = await this.tx.retrying('setPodSubnet', () => this.tx.txn(ops));
       if (out.ok) break;
       if (out.error.error !== 'timed out' || attempt >= MAX_ATTEMPTS) throw out.error;
     }
@@ -361,7 +344,7 @@ export class Store extends EventEmitter<StoreEventMap> {
 
   async setPodMtu(number: number, mtu: number | undefined): Promise<Pod> {
     const pod = await this.requirePod(number);
-    await this.retrying('setPodMtu', async () => this.mustCommit([update(T_POD, [byUuid(pod.uuid)], { mtu: mtu === undefined ? [] : mtu })]));
+    await this.tx.retrying('setPodMtu', async () => this.tx.mustCommit([update(T_POD, [byUuid(pod.uuid)], { mtu: mtu === undefined ? [] : mtu })]));
     await this.waitFor(() => this.view.pod(number)?.mtu === mtu, 10_000, `pod ${number}'s MTU`);
     return this.view.pod(number) as Pod;
   }
@@ -369,7 +352,7 @@ export class Store extends EventEmitter<StoreEventMap> {
   /** Removes an empty pod. Returns false if it did not exist; PodInUseError while endpoints use it. */
   async removePod(number: number): Promise<boolean> {
     checkPodNumber(number);
-    const out = await this.retrying('removePod', () => this.txn([del(T_POD, [eq('number', number)])]));
+    const out = await this.tx.retrying('removePod', () => this.tx.txn([del(T_POD, [eq('number', number)])]));
     if (!out.ok) {
       if (out.error.error === 'referential integrity violation') {
         throw new PodInUseError(number, `${this.endpoints({ pod: number }).length || 'some'} endpoints still use it; release them (or gcEndpoints) first`);
@@ -442,7 +425,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       if (macHolder && wantMac) throw new MacTakenError(mac, podNumber, holderOf(macHolder));
       if (macHolder || attempt > 1) mac = wantMac ?? randomMac();
       const row: EndpointColumns = { ...base, mac, ip: formatIpv4(ip), prefix_len: prefixLen, assignment: 'static' };
-      const out = await this.retrying('allocate', () => this.txn([insert(T_ENDPOINT, row)]));
+      const out = await this.tx.retrying('allocate', () => this.tx.txn([insert(T_ENDPOINT, row)]));
       if (out.ok) return done(uuidOf(decodedUuid(out.results[0])), row);
       const conflict = parseIndexConflict(out.error.details);
       if (isIndex(conflict, T_ENDPOINT, ['pod', 'ip'])) throw new IpTakenError(formatIpv4(ip), podNumber, await this.holder(conflict?.existing));
@@ -470,13 +453,13 @@ export class Store extends EventEmitter<StoreEventMap> {
 
   /** Sets the OVS port name of an endpoint once it is attached. */
   async setPortName(endpointUuid: string, portName: string): Promise<void> {
-    await this.retrying('setPortName', async () => this.mustCommit([update(T_ENDPOINT, [byUuid(endpointUuid)], { port_name: portName })]));
+    await this.tx.retrying('setPortName', async () => this.tx.mustCommit([update(T_ENDPOINT, [byUuid(endpointUuid)], { port_name: portName })]));
   }
 
   /** Deletes an endpoint (by UUID or container + interface). Returns false if there was none. Idempotent. */
   async release(target: string | { containerId: string; ifname?: string }): Promise<boolean> {
     const where = typeof target === 'string' ? [byUuid(target)] : [eq('container_id', target.containerId), eq('ifname', target.ifname ?? DEFAULT_IFNAME)];
-    const out = await this.retrying('release', async () => this.mustCommit([del(T_ENDPOINT, where)]));
+    const out = await this.tx.retrying('release', async () => this.tx.mustCommit([del(T_ENDPOINT, where)]));
     return (out[0] as { count: number }).count > 0;
   }
 
@@ -490,7 +473,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     for (const e of this.endpoints(o.host === undefined ? {} : { host: o.host })) {
       if (!(await isAlive(e, this.view.hosts.get(e.hostUuid)))) dead.push(e);
     }
-    if (dead.length) await this.retrying('gcEndpoints', async () => this.mustCommit(dead.map((e) => del(T_ENDPOINT, [byUuid(e.uuid)]))));
+    if (dead.length) await this.tx.retrying('gcEndpoints', async () => this.tx.mustCommit(dead.map((e) => del(T_ENDPOINT, [byUuid(e.uuid)]))));
     return dead;
   }
 
@@ -517,7 +500,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       else if (byAddress && byAddress.name === byAddress.address) ops = [update(T_HOST, [byUuid(byAddress.uuid)], row)];
       else if (byAddress) throw new HostConflictError(`address ${address} is already registered to host ${byAddress.name}; remove that host first (removeHost) or register under its name`);
       else ops = [insert(T_HOST, { last_seen: 0, ...row })];
-      const out = await this.retrying('registerHost', () => this.txn(ops));
+      const out = await this.tx.retrying('registerHost', () => this.tx.txn(ops));
       if (out.ok) {
         await this.waitFor(() => this.view.host(name)?.address === address, 10_000, `host ${name}`);
         return this.view.host(name) as Host;
@@ -531,7 +514,7 @@ export class Store extends EventEmitter<StoreEventMap> {
 
   /** Refreshes this host's last_seen. */
   async heartbeat(): Promise<void> {
-    const n = await this.retrying('heartbeat', async () => this.mustCommit([update(T_HOST, [eq('name', this.hostName)], { last_seen: Date.now() })]));
+    const n = await this.tx.retrying('heartbeat', async () => this.tx.mustCommit([update(T_HOST, [eq('name', this.hostName)], { last_seen: Date.now() })]));
     if ((n[0] as { count: number }).count === 0) throw new HostNotFoundError(this.hostName);
   }
 
@@ -539,7 +522,7 @@ export class Store extends EventEmitter<StoreEventMap> {
   async removeHost(name: string): Promise<number | undefined> {
     const h = this.view.host(name) ?? (await this.fetchHost([eq('name', name)]));
     if (!h) return undefined;
-    const out = await this.retrying('removeHost', async () => this.mustCommit([del(T_ENDPOINT, [eq('host', new Uuid(h.uuid))]), del(T_HOST, [byUuid(h.uuid)])]));
+    const out = await this.tx.retrying('removeHost', async () => this.tx.mustCommit([del(T_ENDPOINT, [eq('host', new Uuid(h.uuid))]), del(T_HOST, [byUuid(h.uuid)])]));
     return (out[0] as { count: number }).count;
   }
 
@@ -558,17 +541,17 @@ export class Store extends EventEmitter<StoreEventMap> {
   }
 
   private async fetchPod(number: number): Promise<Pod | undefined> {
-    const [r] = await this.selectRows([select(T_POD, [eq('number', number)])]);
+    const [r] = await this.tx.selectRows([select(T_POD, [eq('number', number)])]);
     return r ? podOf(uuidOf(r._uuid), r) : undefined;
   }
 
   private async fetchHost(where: ReturnType<typeof eq>[]): Promise<Host | undefined> {
-    const [r] = await this.selectRows([select(T_HOST, where)]);
+    const [r] = await this.tx.selectRows([select(T_HOST, where)]);
     return r ? hostOf(uuidOf(r._uuid), r) : undefined;
   }
 
   private async fetchEndpoint(where: ReturnType<typeof eq>[]): Promise<Endpoint | undefined> {
-    const [r] = await this.selectRows([select(T_ENDPOINT, where)]);
+    const [r] = await this.tx.selectRows([select(T_ENDPOINT, where)]);
     if (!r) return undefined;
     return endpointOf(uuidOf(r._uuid), r, (p) => this.view.pods.get(p)?.number ?? 0, (h) => this.view.hosts.get(h)?.name ?? '');
   }
@@ -578,58 +561,6 @@ export class Store extends EventEmitter<StoreEventMap> {
     if (!uuid) return undefined;
     const e = this.view.endpoints.get(uuid) ?? (await this.fetchEndpoint([byUuid(uuid)]));
     return e ? holderOf(e) : undefined;
-  }
-
-  private async selectRows(ops: Operation[]): Promise<Row[]> {
-    const out = await this.retrying('read', async () => this.mustCommit(ops));
-    return (out[0] as SelectResult).rows;
-  }
-
-  /** One transaction; a failed one resolves with the error and the results of the operations before it. */
-  private async txn(ops: readonly Operation[]): Promise<TxnOutcome> {
-    if (this.closed) throw new NotConnectedError('the loris store (closed)');
-    const wire = ops.map(encodeOperation);
-    const raw = await this.client.request('transact', [STORE_DB, ...wire], { timeoutMs: 10_000 });
-    const list = Array.isArray(raw) ? (raw as (Record<string, unknown> | null)[]) : [];
-    const results: unknown[] = [];
-    for (let i = 0; i < list.length; i++) {
-      const r = list[i];
-      if (r && typeof r.error === 'string') {
-        const error = new OvsdbError(r.error, typeof r.details === 'string' ? r.details : undefined, i < ops.length ? { opIndex: i, op: wire[i] } : { commit: true });
-        return { ok: false, error, results };
-      }
-      if (i < ops.length) results.push(decodeResult(ops[i], r ?? {}));
-    }
-    return { ok: true, results };
-  }
-
-  private async mustCommit(ops: readonly Operation[]): Promise<unknown[]> {
-    const out = await this.txn(ops);
-    if (!out.ok) throw out.error;
-    return out.results;
-  }
-
-  /**
-   * Runs an idempotent step, sending it again through disconnects and leader changes (bounded). While it
-   * runs, a referenced timer keeps the process alive: the client's reconnect timers are unref'd, so a
-   * program with nothing else to do would otherwise exit in the middle of a failover.
-   */
-  private async retrying<T>(what: string, step: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + RETRY_WINDOW_MS;
-    if (this.inflight++ === 0) this.keepAlive = setInterval(() => undefined, 1000);
-    try {
-      for (let i = 0; ; i++) {
-        try {
-          return await step();
-        } catch (e) {
-          if (!transient(e, this.embedded) || this.closed || Date.now() > deadline) throw e;
-          this.client.emit('warning', e as Error);
-          await sleep(Math.min(500, 20 * 2 ** i) * (0.5 + Math.random() / 2));
-        }
-      }
-    } finally {
-      if (--this.inflight === 0) clearInterval(this.keepAlive);
-    }
   }
 }
 
