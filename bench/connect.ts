@@ -71,8 +71,15 @@ async function worker(cfg: WorkerConfig): Promise<void> {
     process.stderr.write(`connect-cli: ${r < 0 ? 'warm-up' : `run ${r + 1}/${cfg.cliRuns}`}: ${ms.toFixed(1)} ms\n`);
     await l.disconnect(`netns:${ns}`);
   }
+  // Node's own start-up on this machine now, for reading the CLI figure.
+  const node: number[] = [];
+  for (let r = 0; r < cfg.cliRuns; r++) {
+    const t0 = performance.now();
+    await run([process.execPath, '-e', '0']);
+    node.push(performance.now() - t0);
+  }
   await l.close();
-  process.stdout.write(`${JSON.stringify({ samples, cli })}\n`);
+  process.stdout.write(`${JSON.stringify({ samples, cli, node })}\n`);
 }
 
 async function main(): Promise<void> {
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
     const w = await run(lab.inHost(h, [process.execPath, '--import', 'tsx', SELF, '--worker', JSON.stringify(cfg)]), { timeoutMs: 1_000_000 });
     process.stderr.write(w.stderr);
     if (w.code !== 0) throw new Error(`worker failed (${w.code})`);
-    const { samples, cli: cliSamples } = JSON.parse(w.stdout.trim().split('\n').pop() ?? '{}') as { samples: number[]; cli: number[] };
+    const { samples, cli: cliSamples, node } = JSON.parse(w.stdout.trim().split('\n').pop() ?? '{}') as { samples: number[]; cli: number[]; node: number[] };
     const s = summarize(samples);
     const refConnect = (REF_CONNECT_100_MS * n) / 100;
     emit({
@@ -136,7 +143,7 @@ async function main(): Promise<void> {
       runs: cliSamples.length,
       spread: c.spread,
       better: 'lower',
-      note: `process start to exit of bin/loris.js connect (${compiled ? 'compiled dist/' : 'tsx, no dist/ build'}); reference = the original's recorded 187 ms p50, not re-measured`,
+      note: `process start to exit of bin/loris.js connect (${compiled ? 'compiled dist/' : 'tsx, no dist/ build'}, done by the running agent over its socket); \`node -e 0\` alone took ${summarize(node).median.toFixed(0)} ms p50 in this run; reference = the original's recorded 187 ms p50, not re-measured`,
     });
   } finally {
     await lab.dispose();
