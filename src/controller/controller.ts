@@ -24,7 +24,7 @@ import {
   buildIndex,
   indexAdd,
   indexRemove,
-  isLorisCookie,
+  isManagedCookie,
   ownerFlows,
   ownerKey,
   owners,
@@ -58,6 +58,11 @@ export interface ControllerOptions {
   leaseTime?: number;
   /** Answer ARP for known addresses in the switch (default true); false floods ARP within the pod instead. */
   arpResponder?: boolean;
+  /**
+   * Hosts do not share a store (each knows only its own endpoints and its peers): learn remote MACs in the switch
+   * (see docs/pipeline.md, "Learn mode"). Default false.
+   */
+  learnRemote?: boolean;
   logger?: Logger;
   /** Registry for the controller's metrics (default: a new one, see `metrics.registry`). */
   registry?: Registry;
@@ -157,7 +162,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   metricsPort: number | undefined;
 
   private get state(): PipelineState {
-    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? true };
+    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? true, learnRemote: this.o.learnRemote ?? false };
   }
 
   /** Creates/fixes the bridge and tunnels, connects, reconciles. Resolves once the flow table is in sync. */
@@ -446,7 +451,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       for (const f of flows) all.push(f);
     }
     const t2 = performance.now();
-    const r = reconcile(installed, all, { owned: isLorisCookie });
+    const r = reconcile(installed, all, { owned: isManagedCookie });
     const t3 = performance.now();
     if (r.mods.length) await conn.bundle(r.mods, { atomic: true });
     const phases = { dumpMs: t1 - t0, computeMs: t2 - t1, diffMs: t3 - t2, applyMs: performance.now() - t3 };

@@ -29,6 +29,11 @@ export const ROLE_BASE = 1;
 export const ROLE_POD = 2;
 export const ROLE_LOCAL_ENDPOINT = 3;
 export const ROLE_REMOTE_ENDPOINT = 4;
+/** Flows the switch learned (learn mode): reconciliation leaves them to their idle timeout. */
+export const ROLE_LEARNED = 5;
+export const LEARN_IDLE_TIMEOUT = 300;
+export const PRIO_LEARNED = 90;
+export const PRIO_UNKNOWN_UNICAST = 10;
 
 export const PRIO_DHCP = 110;
 export const PRIO_HIGH = 100;
@@ -75,6 +80,12 @@ export interface PipelineState {
   dhcp?: DhcpServerIdentity;
   /** Answer ARP requests for known addresses in the switch (default true); when false ARP floods in the pod. */
   arpResponder?: boolean;
+  /**
+   * Learn remote endpoints instead of knowing them (hosts that do not share a store): every pod here accepts its key
+   * from every peer, floods to every peer, and a `learn` action in T1 installs T3 flows for the source MACs seen
+   * on tunnels (idle timeout `LEARN_IDLE_TIMEOUT`). Remote source MACs can then not be checked (see pipeline.md).
+   */
+  learnRemote?: boolean;
 }
 
 export type Owner = { kind: 'base' } | { kind: 'pod'; pod: number } | { kind: 'endpoint'; id: string };
@@ -144,6 +155,8 @@ export function ownerCookie(owner: Owner, local = true): bigint {
 }
 
 export const isLorisCookie = (cookie: bigint): boolean => (cookie & COOKIE_MAGIC_MASK) === COOKIE_MAGIC << 56n;
+/** Flows the controller manages: loris cookies except learned ones (those belong to the switch). */
+export const isManagedCookie = (cookie: bigint): boolean => isLorisCookie(cookie) && Number((cookie >> 48n) & 0xffn) !== ROLE_LEARNED;
 
 /** A stable string key for an owner (map key in the controller). */
 export function ownerKey(o: Owner): string {
@@ -186,6 +199,7 @@ export function podFlows(state: PipelineState, idx: PipelineIndex, pod: number):
       if (ep.ofport !== undefined) localPorts.push(ep.ofport);
     } else if (state.tunnels.has(ep.host)) remoteHosts.add(ep.host);
   }
+  if (state.learnRemote) for (const h of state.tunnels.keys()) remoteHosts.add(h);
   localPorts.sort((a, b) => a - b);
   const tunnelPorts = [...remoteHosts].sort().map((h) => state.tunnels.get(h) ?? 0);
   const flows: FlowMod[] = [];
@@ -200,7 +214,31 @@ export function podFlows(state: PipelineState, idx: PipelineIndex, pod: number):
   flows.push(fm(T_FLOOD, PRIO_HIGH, cookie, { metadata: { value: meta(pod, false), mask: META_MASK } }, localOut.length + tunnelOut.length ? [apply(...localOut, ...tunnelOut)] : []));
   flows.push(fm(T_FLOOD, PRIO_HIGH, cookie, { metadata: { value: meta(pod, true), mask: META_MASK } }, localOut.length ? [apply(...localOut)] : []));
   if (state.dhcp && state.arpResponder !== false) flows.push(arpResponder(pod, state.dhcp.ip, state.dhcp.mac, cookie));
+  if (state.learnRemote) flows.push(...learnFlows(pod, cookie));
   return flows;
+}
+
+/**
+ * Learn mode, per pod: frames from a tunnel (any source MAC, untagged) teach T3 where that MAC lives — a flow
+ * `metadata=K (local origin),dl_dst=<src> → set tun_id, output:<the tunnel it came in on>` — and go on to T3;
+ * local frames to a MAC nobody taught yet are flooded (T4).
+ */
+function learnFlows(pod: number, cookie: bigint): FlowMod[] {
+  const teach: Action = {
+    type: 'learn', idleTimeout: LEARN_IDLE_TIMEOUT, hardTimeout: 0, priority: PRIO_LEARNED, cookie: makeCookie(ROLE_LEARNED, pod), flags: 0,
+    tableId: T_L2_FORWARD, finIdleTimeout: 0, finHardTimeout: 0,
+    specs: [
+      { dst: 'match', nBits: 24, field: 'metadata', ofs: 0, src: { field: 'metadata', ofs: 0 } },
+      { dst: 'match', nBits: 1, field: 'metadata', ofs: 24, src: { value: 0n } },
+      { dst: 'match', nBits: 48, field: 'ethDst', ofs: 0, src: { field: 'ethSrc', ofs: 0 } },
+      { dst: 'load', nBits: 64, field: 'tunnelId', ofs: 0, src: { field: 'tunnelId', ofs: 0 } },
+      { dst: 'output', nBits: 16, src: { field: 'nxmInPort', ofs: 0 } },
+    ],
+  };
+  return [
+    fm(T_PORT_SECURITY, PRIO_MULTICAST, cookie, { metadata: { value: meta(pod, true), mask: META_MASK }, vlanVid: VLAN_NONE }, [apply(teach), goto(T_L2_FORWARD)]),
+    fm(T_L2_FORWARD, PRIO_UNKNOWN_UNICAST, cookie, { metadata: { value: meta(pod, false), mask: META_MASK } }, [goto(T_FLOOD)]),
+  ];
 }
 
 function arpResponder(pod: number, ip: string, mac: string, cookie: bigint): FlowMod {

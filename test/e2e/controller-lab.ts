@@ -27,22 +27,29 @@ export class ControllerLab {
   readonly dbs = new Map<string, OvsdbClient>();
   readonly controllers = new Map<string, Controller>();
   readonly members: Member[] = [];
+  private controllerDefaults: Partial<ControllerOptions> = {};
 
   private constructor(readonly lab: Lab) {}
 
-  static async create(o: { hosts: number; tunnelType?: 'vxlan' | 'gre'; underlayMtu?: number; start?: boolean }): Promise<ControllerLab> {
+  /**
+   * `sharedStore: false`: each host's store is its own (the Loris database in its own ovsdb-server) and knows every
+   * host but only its own endpoints — the deployment without a shared store; pair it with `learnRemote`.
+   */
+  static async create(o: { hosts: number; tunnelType?: 'vxlan' | 'gre'; underlayMtu?: number; start?: boolean; sharedStore?: boolean; controller?: Partial<ControllerOptions> }): Promise<ControllerLab> {
     const lab = await Lab.create();
     const cl = new ControllerLab(lab);
     try {
       cl.hosts.push(...(await Promise.all(Array.from({ length: o.hosts }, (_, i) => lab.addHost(`h${i + 1}`)))));
-      const h1 = cl.hosts[0];
+      const shared = o.sharedStore !== false;
       for (const h of cl.hosts) {
-        const store = await Store.open({ remotes: `unix:${h1.ovs.dbSock}`, host: h.name, embedded: { control: h1.ovs.dbCtl, file: join(lab.dir, 'loris.db') } });
+        const at = shared ? cl.hosts[0] : h;
+        const store = await Store.open({ remotes: `unix:${at.ovs.dbSock}`, host: h.name, embedded: { control: at.ovs.dbCtl, file: join(lab.dir, `loris-${at.name}.db`) } });
         cl.stores.set(h.name, store);
         cl.dbs.set(h.name, await OvsdbClient.connect(`unix:${h.ovs.dbSock}`));
-        await store.registerHost({ name: h.name, address: h.underlayIp });
+        for (const peer of shared ? [h] : cl.hosts) await store.registerHost({ name: peer.name, address: peer.underlayIp });
       }
-      await cl.store('h1').setCluster({ tunnelType: o.tunnelType ?? 'vxlan', underlayMtu: o.underlayMtu ?? 1500 });
+      for (const h of shared ? [cl.hosts[0]] : cl.hosts) await cl.store(h.name).setCluster({ tunnelType: o.tunnelType ?? 'vxlan', underlayMtu: o.underlayMtu ?? 1500 });
+      cl.controllerDefaults = o.controller ?? {};
       if (o.start !== false) await Promise.all(cl.hosts.map((h) => cl.startController(h)));
     } catch (e) {
       await cl.close();
@@ -73,7 +80,7 @@ export class ControllerLab {
   newController(h: LabHost, extra: Partial<ControllerOptions> = {}): Controller {
     const c = new Controller({
       ovsdb: this.dbs.get(h.name) as OvsdbClient, store: this.store(h.name), host: h.name,
-      mgmtSocket: this.lab.mgmtSocket(h, 'br-int'), vswitchdCtl: h.ovs.vswitchdCtl, reconnectMaxMs: 200, ...extra,
+      mgmtSocket: this.lab.mgmtSocket(h, 'br-int'), vswitchdCtl: h.ovs.vswitchdCtl, reconnectMaxMs: 200, ...this.controllerDefaults, ...extra,
     });
     c.on('error', () => undefined);
     this.controllers.set(h.name, c);

@@ -127,3 +127,17 @@ test('the index is maintained incrementally', (t) => {
   t.false(idx.localCount.has(1));
   t.is(idx.byPod.get(1)?.size, 1);
 });
+
+test('learn mode: every peer’s tunnel carries the pod; unknown unicast floods; tunnel frames are learned, not MAC-checked', (t) => {
+  const local = small.filter((e) => e.host === 'h1');
+  const flows = desiredFlows({ ...state(local), learnRemote: true });
+  const pod1 = flows.filter((f) => (f.cookie & 0xffffffffffffn) === 1n && f.cookie >> 48n === 0x4c02n);
+  t.is(pod1.filter((f) => f.tableId === T_CLASSIFY).length, 2, 'tunnel ingress from h2 and h3');
+  const learn = pod1.find((f) => f.tableId === T_PORT_SECURITY);
+  t.truthy(learn?.instructions.some((i) => i.type === 'apply_actions' && i.actions[0].type === 'learn'));
+  t.is(learn?.match.ethSrc, undefined);
+  t.is(learn?.match.vlanVid, 0);
+  t.deepEqual(pod1.find((f) => f.tableId === T_L2_FORWARD && f.priority === 10)?.instructions, [{ type: 'goto_table', tableId: T_FLOOD }]);
+  const flood = pod1.find((f) => f.tableId === T_FLOOD && typeof f.match.metadata === 'object' && f.match.metadata.value === 1n);
+  t.deepEqual(flood?.instructions, [{ type: 'apply_actions', actions: [{ type: 'output', port: 1 }, { type: 'output', port: 2 }, { type: 'set_field', field: 'tunnelId', value: 1n }, { type: 'output', port: 10 }, { type: 'output', port: 11 }] }]);
+});
