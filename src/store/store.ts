@@ -359,6 +359,7 @@ export class Store extends EventEmitter<StoreEventMap> {
       }
       throw out.error;
     }
+    await this.waitFor(() => !this.view.pod(number), 10_000, `pod ${number} to leave the replica`).catch(() => undefined);
     return (out.results[0] as { count: number }).count > 0;
   }
 
@@ -460,6 +461,9 @@ export class Store extends EventEmitter<StoreEventMap> {
   async release(target: string | { containerId: string; ifname?: string }): Promise<boolean> {
     const where = typeof target === 'string' ? [byUuid(target)] : [eq('container_id', target.containerId), eq('ifname', target.ifname ?? DEFAULT_IFNAME)];
     const out = await this.tx.retrying('release', async () => this.tx.mustCommit([del(T_ENDPOINT, where)]));
+    // Read-your-writes: a dhcp allocation right after must see the address free.
+    const gone = (): boolean => (typeof target === 'string' ? !this.view.endpoints.has(target) : !this.view.endpointByContainer(target.containerId, target.ifname ?? DEFAULT_IFNAME));
+    await this.waitFor(gone, 10_000, 'the released endpoint to leave the replica').catch(() => undefined);
     return (out[0] as { count: number }).count > 0;
   }
 
@@ -473,7 +477,10 @@ export class Store extends EventEmitter<StoreEventMap> {
     for (const e of this.endpoints(o.host === undefined ? {} : { host: o.host })) {
       if (!(await isAlive(e, this.view.hosts.get(e.hostUuid)))) dead.push(e);
     }
-    if (dead.length) await this.tx.retrying('gcEndpoints', async () => this.tx.mustCommit(dead.map((e) => del(T_ENDPOINT, [byUuid(e.uuid)]))));
+    if (dead.length) {
+      await this.tx.retrying('gcEndpoints', async () => this.tx.mustCommit(dead.map((e) => del(T_ENDPOINT, [byUuid(e.uuid)]))));
+      await this.waitFor(() => dead.every((e) => !this.view.endpoints.has(e.uuid)), 10_000, 'collected endpoints to leave the replica').catch(() => undefined);
+    }
     return dead;
   }
 
@@ -523,6 +530,7 @@ export class Store extends EventEmitter<StoreEventMap> {
     const h = this.view.host(name) ?? (await this.fetchHost([eq('name', name)]));
     if (!h) return undefined;
     const out = await this.tx.retrying('removeHost', async () => this.tx.mustCommit([del(T_ENDPOINT, [eq('host', new Uuid(h.uuid))]), del(T_HOST, [byUuid(h.uuid)])]));
+    await this.waitFor(() => !this.view.hosts.has(h.uuid), 10_000, `host ${name} to leave the replica`).catch(() => undefined);
     return (out[0] as { count: number }).count;
   }
 
