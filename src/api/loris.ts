@@ -317,6 +317,8 @@ export class Loris {
           undo.push(() => detach({ host: this.host(), hostIfname }));
         }
         if (ofport === undefined) {
+          // A port left from before (its veth went with a restarted container) has no OpenFlow port: re-add it.
+          await delPortIfExists(await this.ovs(), hostIfname);
           this.progress(`adding port ${hostIfname} to ${this.bridge}`);
           ofport = await addContainerPort(await this.ovs(), this.bridge, hostIfname, { endpoint: ep.uuid, containerId: ctr.id, mac: ep.mac });
           undo.push(async () => delPortIfExists(await this.ovs(), hostIfname));
