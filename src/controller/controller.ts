@@ -333,6 +333,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
     else this.ports.set(name, ps.port.portNo);
     this.log.debug({ name, portNo: ps.port.portNo, reason: ps.reason }, 'port status');
     this.portChanged(name);
+    // A tunnel port someone else removed is put back (syncTunnels is idempotent).
+    if (ps.reason === 1 && this.tunnelHosts.has(name)) void this.syncTunnels().catch((e: Error) => this.fail('tunnel repair', e));
   }
 
   /** A port appeared, moved or vanished: refresh the endpoint or tunnel that uses it. */

@@ -83,6 +83,12 @@ test.serial('creates br-int (secure, OF1.3, in-band off) and one tunnel per peer
   t.regex(ifaces, /gre,.*key=flow.*remote_ip=""192\.0\.2\.102/);
   await waitUntil('tunnel ofports', () => ctl.tunnelPort('p1') !== undefined && ctl.tunnelPort('p2') !== undefined, 5000);
   t.true(await inSync());
+  // A tunnel port removed behind loris's back comes back.
+  const name = (await lab.vsctl(h1, ['--bare', '--columns=name', 'find', 'port', 'external_ids:loris-host=p1'])).trim();
+  await lab.vsctl(h1, ['del-port', 'br-int', name]);
+  await waitUntil('tunnel repaired', async () => (await lab.vsctl(h1, ['--bare', '--columns=name', 'find', 'port', 'external_ids:loris-host=p1'])).trim() === name, 5000, 20);
+  await waitUntil('tunnel ofport back', () => ctl.tunnelPort('p1') !== undefined, 5000, 20);
+  await waitUntil('in sync after repair', inSync, 5000, 50);
 });
 
 test.serial('incremental changes (endpoints come and go, ports appear late, peers leave) always match a full recomputation', async (t) => {
