@@ -4,7 +4,8 @@
  * The flow is a typical one: a 4-field match (in_port, eth_src, eth_type, ipv4_dst) and apply-actions
  * set_field:100->tun_id, output:2. Encode = object -> whole OFPT_FLOW_MOD bytes; decode = bytes -> object.
  * loris reuses one Writer (as a connection does); os-ken builds and serializes an OFPFlowMod per message and parses
- * with OFPFlowMod.parser. Median of RUNS timed runs after a warm-up; one JSON line per metric at the end.
+ * with OFPFlowMod.parser. Runs are interleaved (loris run r, then os-ken run r) so both see the same machine load;
+ * median of RUNS timed runs after a warm-up; one JSON line per metric at the end.
  *
  *   npx tsx bench/ofproto-codec.ts [--small]
  */
@@ -101,17 +102,17 @@ async function main(): Promise<void> {
   lorisDecode(LORIS_N / 4);
   const le: number[] = [];
   const ld: number[] = [];
+  const oe: number[] = [];
+  const od: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     le.push(LORIS_N / lorisEncode(LORIS_N));
     ld.push(LORIS_N / lorisDecode(LORIS_N));
-    console.log(`loris run ${r + 1}/${RUNS}: encode ${Math.round(le[r])}/s, decode ${Math.round(ld[r])}/s`);
+    const o = await osken();
+    if (o.bytes !== wire.length) console.log(`note: os-ken message is ${o.bytes} bytes, loris ${wire.length}`);
+    oe.push(OSKEN_N / o.encode[0]);
+    od.push(OSKEN_N / o.decode[0]);
+    console.log(`run ${r + 1}/${RUNS}: loris encode ${Math.round(le[r])}/s decode ${Math.round(ld[r])}/s; os-ken encode ${Math.round(oe[r])}/s decode ${Math.round(od[r])}/s`);
   }
-  console.log('os-ken runs...');
-  const o = await osken();
-  if (o.bytes !== wire.length) console.log(`note: os-ken message is ${o.bytes} bytes, loris ${wire.length}`);
-  const oe = o.encode.map((s) => OSKEN_N / s);
-  const od = o.decode.map((s) => OSKEN_N / s);
-  console.log(`os-ken: encode ${Math.round(median(oe))}/s, decode ${Math.round(median(od))}/s`);
   const line = (metric: string, l: number[], ref: number[] | null, unit: string): void => {
     const lm = median(l);
     const rm = ref ? median(ref) : null;

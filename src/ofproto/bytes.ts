@@ -37,15 +37,17 @@ export class Reader {
   }
   u16(): number {
     this.need(2);
-    const v = this.buf.readUInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p] << 8) | b[p + 1];
   }
   u32(): number {
     this.need(4);
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
   }
   u64(): bigint {
     this.need(8);
@@ -80,8 +82,9 @@ export class Reader {
     return r;
   }
   peekU16(at = 0): number {
-    if (this.pos + at + 2 > this.end) this.fail('truncated field: need 2 bytes');
-    return this.buf.readUInt16BE(this.pos + at);
+    const p = this.pos + at;
+    if (p + 2 > this.end) this.fail('truncated field: need 2 bytes');
+    return (this.buf[p] << 8) | this.buf[p + 1];
   }
   peekU32(at = 0): number {
     if (this.pos + at + 4 > this.end) this.fail('truncated field: need 4 bytes');

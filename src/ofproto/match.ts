@@ -5,7 +5,7 @@ import {
   fieldDef,
   isMasked,
   oxmLength,
-  readOxm,
+  readOxmInto,
   writeOxm,
   type AnyFieldDef,
   type FieldName,
@@ -152,11 +152,6 @@ export function decodeMatch(r: Reader): Match {
   const body = r.sub(len - OFP_MATCH_HEADER_SIZE, 'match');
   r.skip(((len + 7) & ~7) - len, 'match padding');
   const m: Record<string, unknown> = {};
-  while (body.remaining > 0) {
-    const fat = body.pos;
-    const { def, value } = readOxm(body);
-    if (m[def.name] !== undefined) body.fail(`duplicate OXM field ${def.name} in match`, fat);
-    m[def.name] = value;
-  }
+  while (body.remaining > 0) readOxmInto(body, m);
   return m as Match;
 }

@@ -404,6 +404,17 @@ export function writeOxm(w: Writer, d: FieldDef, v: unknown): void {
 
 /** Reads one OXM TLV; unknown headers and bad lengths throw ProtocolError. */
 export function readOxm(r: Reader): { def: AnyFieldDef; value: AnyFieldValue | Masked<AnyFieldValue> } {
+  const into: Record<string, unknown> = {};
+  const def = readOxmInto(r, into);
+  return { def, value: into[def.name] as AnyFieldValue | Masked<AnyFieldValue> };
+}
+
+/**
+ * Reads one OXM TLV and stores its value under the field's name in `into` (no intermediate object: the match
+ * decoder's hot path). Throws ProtocolError for unknown headers, bad lengths, masks on unmaskable fields and a field
+ * that `into` already holds.
+ */
+export function readOxmInto(r: Reader, into: Record<string, unknown>): AnyFieldDef {
   const at = r.pos;
   const cls = r.u16();
   const fh = r.u8();
@@ -418,17 +429,13 @@ export function readOxm(r: Reader): { def: AnyFieldDef; value: AnyFieldValue | M
     experimenter = r.u32();
   }
   const d = lookupField(cls, field, experimenter);
-  if (!d)
-    r.fail(
-      `unknown OXM field class 0x${cls.toString(16)} field ${field}${experimenter ? ` experimenter 0x${experimenter.toString(16)}` : ''}`,
-      at,
-    );
-  if (end - r.pos !== d.width * (hasMask ? 2 : 1))
-    r.fail(`OXM ${d.name} has length ${len}, expected ${oxmLength(d, hasMask) - 4}`, at);
+  if (!d) r.fail(`unknown OXM field class 0x${cls.toString(16)} field ${field}${experimenter ? ` experimenter 0x${experimenter.toString(16)}` : ''}`, at);
+  if (end - r.pos !== d.width * (hasMask ? 2 : 1)) r.fail(`OXM ${d.name} has length ${len}, expected ${oxmLength(d, hasMask) - 4}`, at);
   if (hasMask && !d.maskable) r.fail(`OXM ${d.name} is not maskable but has a mask`, at);
+  if (into[d.name] !== undefined) r.fail(`duplicate OXM field ${d.name} in match`, at);
   const value = readValue(r, d);
-  if (!hasMask) return { def: d, value };
-  return { def: d, value: { value, mask: readValue(r, d) } };
+  into[d.name] = hasMask ? { value, mask: readValue(r, d) } : value;
+  return d;
 }
 
 // Per-class arrays indexed by field number: the decoder's hot lookup avoids hashing a composite key.
