@@ -87,18 +87,9 @@ test.serial('GRE: switching the cluster tunnel type re-plumbs every host; the ma
 
 /** Pings a→b while capturing on `h`'s underlay port; returns whether encapsulated packets were seen and their keys. */
 async function underlayCapture(h: LabHost, filter: string, a: Member, b: Member): Promise<{ sawTraffic: boolean; keys: string[] }> {
-  const [cmd, ...args] = lab.inHost(h, ['timeout', '3', 'tcpdump', '-i', 'ul0', '-n', '-l', '-c', '4', filter]);
-  const cap = spawn(cmd, args);
-  let out = '';
-  let err = '';
-  cap.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  cap.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<void>((r) => cap.on('close', () => r()));
-  await waitUntil('tcpdump listening', () => err.includes('listening on'), 5000, 10);
-  await reaches(a, b, 2);
-  await done;
-  const keys = new Set([...out.matchAll(/(?:vni|key=)\s*(\S+?)[,\s]/g)].map((m) => m[1]));
-  return { sawTraffic: out.trim().length > 0, keys: [...keys] };
+  const lines = await captureAround(lab.inHost(h, ['tcpdump', '-i', 'ul0', '-n', '-l', filter]), () => reaches(a, b, 2));
+  const keys = new Set(lines.flatMap((l) => [...l.matchAll(/(?:vni|key=)\s*(\S+?)(?:,|\s|$)/g)].map((m) => m[1])));
+  return { sawTraffic: lines.length > 0, keys: [...keys] };
 }
 
 const member = (name: string): Member => cl.member(name);
@@ -112,20 +103,34 @@ function arpRequest(src: Member, target: string, vlan: number | undefined): stri
   return `ffffffffffff${mac(src.mac)}${tag}08060001080006040001${mac(src.mac)}${ip(src.ip)}000000000000${ip(target)}`;
 }
 
-/** Sends a raw frame 3 times from `from`'s eth1 and counts how many frames from `from`'s MAC `to` captures on its eth1. */
-async function framesSeenBy(to: Member, from: Member, hex: string): Promise<number> {
-  const [cmd, ...args] = lab.inContainer(to.c, ['timeout', '2', 'tcpdump', '-i', 'eth1', '-n', '-l', 'ether', 'src', from.mac]);
+/**
+ * Runs tcpdump (argv inside a namespace) around `action`: starts it, waits until it listens, runs the action, gives
+ * the last frames 300 ms, stops it (SIGINT to the tcpdump we started). Returns its output lines.
+ */
+async function captureAround(argv: string[], action: () => Promise<unknown>): Promise<string[]> {
+  const [cmd, ...args] = argv;
   const cap = spawn(cmd, args);
   let out = '';
   let err = '';
-  cap.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  cap.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  cap.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  cap.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const done = new Promise<void>((r) => cap.on('close', () => r()));
-  await waitUntil('tcpdump listening', () => err.includes('listening on'), 5000, 10);
+  try {
+    await waitUntil('tcpdump listening', () => err.includes('listening on'), 10_000, 10);
+    await action();
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    cap.kill('SIGINT');
+    await done;
+  }
+  return out.split('\n').filter((l) => l.trim());
+}
+
+/** Sends a raw frame 3 times from `from`'s eth1 and counts how many frames from `from`'s MAC `to` captures on its eth1. */
+async function framesSeenBy(to: Member, from: Member, hex: string): Promise<number> {
   const py = `import socket,sys\ns=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind(('eth1',0))\nf=bytes.fromhex(sys.argv[1])\nfor i in range(3): s.send(f)\n`;
-  await lab.execIn(from.c, ['/usr/bin/python3', '-c', py, hex]);
-  await done;
-  return out.split('\n').filter((l) => l.trim()).length;
+  const lines = await captureAround(lab.inContainer(to.c, ['tcpdump', '-i', 'eth1', '-n', '-l', 'ether', 'src', from.mac]), () => lab.execIn(from.c, ['/usr/bin/python3', '-c', py, hex]));
+  return lines.length;
 }
 
 test.serial('spoofing: forged source MAC, source IP, ARP sender and 802.1Q tags are dropped', async (t) => {
