@@ -102,10 +102,12 @@ try {
     }
     // Restart with the table already in sync (the hitless path): dump, diff, nothing to send.
     const restartMs: number[] = [];
+    let phases: Record<string, number> = {};
     let current = ctl;
     for (let r = 0; r <= runs; r++) {
       await current.stop();
       current = cl.newController(h1);
+      current.once('synced', (st) => (phases = st.phases));
       const t0 = performance.now();
       await current.start();
       if (r > 0) restartMs.push(performance.now() - t0);
@@ -130,7 +132,7 @@ try {
     convergence.push({ x: n, y: round(median(lorisMs)), reference: round(median(refMs)) });
     incremental.push({ x: n, y: round(median(inc)) });
     restart.push({ x: n, y: round(median(restartMs)), reference: round(median(replaceMs)) });
-    log(`${n} endpoints: restart in sync ${restartMs.map((x) => x.toFixed(0)).join('/')} ms; ovs-ofctl --bundle replace-flows ${replaceMs.map((x) => x.toFixed(0)).join('/')} ms`);
+    log(`${n} endpoints: restart in sync ${restartMs.map((x) => x.toFixed(0)).join('/')} ms (last: ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}); ovs-ofctl --bundle replace-flows ${replaceMs.map((x) => x.toFixed(0)).join('/')} ms`);
     if (n === sizes[sizes.length - 1]) {
       emit({ bench: 'scale', metric: `start-up convergence, ${n} endpoints (${flowCount} flows)`, loris: median(lorisMs), reference: median(refMs), unit: 'ms', runs: lorisMs.length, spread: spread(lorisMs), series: convergence, seriesX: 'endpoints', note: 'loris: controller start on an empty table until in sync (bridge, tunnels, connect, dump, diff, bundle); reference: ovs-ofctl --bundle add-flows of the same flows' });
       emit({ bench: 'scale', metric: `controller restart with the table in sync, ${n} endpoints`, loris: median(restartMs), reference: median(replaceMs), unit: 'ms', runs: restartMs.length, spread: spread(restartMs), series: restart, seriesX: 'endpoints', note: 'loris: start() until in sync (dump, diff, nothing sent); reference: ovs-ofctl --bundle replace-flows of the same table (dump, diff, nothing sent)' });
