@@ -39,5 +39,10 @@ export * from './match.js';
 export * from './actions.js';
 export * from './instructions.js';
 export * from './flow-mod.js';
+export * from './oxm.js';
+export * from './nx-actions.js';
+export * from './flow.js';
+export * from './print.js';
+export * from './parse.js';
 // Names both the message layer and the flow codec define (same values): take them from one place.
 export { OFP_HEADER_SIZE, OFP_NO_BUFFER, OFPG_ANY, OFPTT_ALL } from './header.js';
