@@ -30,8 +30,9 @@ export interface RatioBar {
 /** Horizontal bars from 1 to each ratio on a log axis: right and green = loris ahead, left and red = behind. */
 export function ratioChartSpec(bars: readonly RatioBar[]): TopLevelSpec {
   const ratios = bars.map((b) => b.ratio);
-  const lo = Math.min(0.5, ...ratios.map((r) => r / 1.5));
-  const hi = Math.max(2, ...ratios.map((r) => r * 1.5));
+  // Room past each bar's end for its figure (about a factor 2 at this width).
+  const lo = Math.min(0.5, ...ratios.map((r) => r / 2.5));
+  const hi = Math.max(2, ...ratios.map((r) => r * 2.5));
   const values = bars.map((b) => ({
     label: b.label.length > LABEL_MAX ? `${b.label.slice(0, LABEL_MAX - 1)}…` : b.label,
     ratio: b.ratio,
