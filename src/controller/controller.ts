@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 import { LorisError } from '../errors.js';
 import { OfConnection } from '../ofproto/connection.js';
 import type { FlowMod } from '../ofproto/flow-mod.js';
+import { OfpError } from '../ofproto/error.js';
+import { OFPMC, OFPMF, type MeterMod } from '../ofproto/meter-mod.js';
 import type { Match } from '../ofproto/match.js';
 import type { PacketIn } from '../ofproto/packet-in.js';
 import type { PortStatus } from '../ofproto/port-status.js';
@@ -21,6 +23,7 @@ import { ControllerMetrics } from './metrics.js';
 import { autoDatapathType, desiredTunnels, ensureIntegrationBridge, syncTunnels } from './ovs-bridge.js';
 import {
   DEFAULT_DHCP_SERVER,
+  DHCP_METER_ID,
   buildIndex,
   indexAdd,
   indexRemove,
@@ -56,6 +59,11 @@ export interface ControllerOptions {
   dhcp?: DhcpServerIdentity | false;
   /** DHCP lease time in seconds (default 3600). */
   leaseTime?: number;
+  /**
+   * DHCP packet-ins allowed per second on the bridge, enforced by an OpenFlow meter on the DHCP flows so that a
+   * container flooding DHCP cannot load the controller (default 100; 0: no meter).
+   */
+  dhcpRateLimit?: number;
   /** Answer ARP for known addresses in the switch (default true); false floods ARP within the pod instead. */
   arpResponder?: boolean;
   /**
@@ -136,6 +144,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private tunnelSync: Promise<void> = Promise.resolve();
   private readonly unsubscribers: (() => void)[] = [];
   private rtnl: Rtnl | undefined;
+  /** The DHCP meter exists on the switch (set per connection). */
+  private meterReady = false;
   /** Endpoint links rtnetlink reported deleted; their ports stay unusable until the link or port is re-added. */
   private readonly deadLinks = new Set<string>();
   private linkWatch: LinkWatch | undefined;
@@ -162,7 +172,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   metricsPort: number | undefined;
 
   private get state(): PipelineState {
-    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? true, learnRemote: this.o.learnRemote ?? false };
+    return { host: this.host, endpoints: this.idx.byId.values(), tunnels: this.tunnels, ...(this.dhcp ? { dhcp: this.dhcp } : {}), arpResponder: this.o.arpResponder ?? true, learnRemote: this.o.learnRemote ?? false, ...(this.meterReady ? { dhcpMeter: DHCP_METER_ID } : {}) };
   }
 
   /** Creates/fixes the bridge and tunnels, connects, reconciles. Resolves once the flow table is in sync. */
@@ -407,6 +417,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       // A management connection gets async messages only while miss_send_len != 0 (ovs-facts §1).
       await conn.setConfig({ missSendLen: 0xffff });
       await conn.setAsync();
+      this.meterReady = await this.ensureDhcpMeter(conn);
       const parts = await conn.multipartAll({ kind: 'port_desc' });
       this.ports.clear();
       for (const p of parts) if (p.kind === 'port_desc') for (const port of p.ports) if (!portVanished(port)) this.ports.set(port.name, port.portNo);
@@ -425,6 +436,27 @@ export class Controller extends EventEmitter<ControllerEvents> {
       if (this.conn === conn) this.conn = undefined;
       conn.destroy();
       throw e;
+    }
+  }
+
+  /** Installs (or updates) the DHCP rate-limiting meter. False when disabled or the switch refuses meters. */
+  private async ensureDhcpMeter(conn: OfConnection): Promise<boolean> {
+    const rate = this.o.dhcpRateLimit ?? 100;
+    if (!this.dhcp || rate <= 0) return false;
+    const mod = (command: number): MeterMod => ({ type: 'meter_mod', command, flags: OFPMF.PKTPS | OFPMF.BURST, meterId: DHCP_METER_ID, bands: [{ bandType: 'drop', rate, burstSize: rate }] });
+    try {
+      await conn.request(mod(OFPMC.MODIFY));
+      return true;
+    } catch (e) {
+      if (!(e instanceof OfpError)) throw e;
+    }
+    try {
+      await conn.request(mod(OFPMC.ADD));
+      return true;
+    } catch (e) {
+      if (!(e instanceof OfpError)) throw e;
+      this.log.warn({ err: e.message }, 'the switch refused the DHCP meter; DHCP packet-ins are not rate-limited');
+      return false;
     }
   }
 

@@ -23,6 +23,7 @@ export {
   endpointFlows,
   fnv1a32,
   DEFAULT_DHCP_SERVER,
+  DHCP_METER_ID,
   T_CLASSIFY,
   T_PORT_SECURITY,
   T_ARP_RESPONDER,

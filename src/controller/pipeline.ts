@@ -36,6 +36,8 @@ export const PRIO_LEARNED = 90;
 export const PRIO_UNKNOWN_UNICAST = 10;
 
 export const PRIO_DHCP = 110;
+/** The meter loris installs to rate-limit DHCP packet-ins. */
+export const DHCP_METER_ID = 1;
 export const PRIO_HIGH = 100;
 export const PRIO_MULTICAST = 50;
 export const PRIO_MISS = 0;
@@ -86,6 +88,8 @@ export interface PipelineState {
    * on tunnels (idle timeout `LEARN_IDLE_TIMEOUT`). Remote source MACs can then not be checked (see pipeline.md).
    */
   learnRemote?: boolean;
+  /** OpenFlow meter that rate-limits DHCP packet-ins (`meter:N` before the output to the controller); none if absent. */
+  dhcpMeter?: number;
 }
 
 export type Owner = { kind: 'base' } | { kind: 'pod'; pod: number } | { kind: 'endpoint'; id: string };
@@ -271,7 +275,8 @@ export function endpointFlows(state: PipelineState, idx: PipelineIndex, ep: Pipe
     flows.push(fm(T_CLASSIFY, PRIO_HIGH, cookie, { inPort: port }, [{ type: 'write_metadata', metadata: meta(pod, false), mask: META_MASK }, goto(T_PORT_SECURITY)]));
     const src = { inPort: port, ethSrc: ep.mac, vlanVid: VLAN_NONE };
     if (state.dhcp) {
-      flows.push(fm(T_PORT_SECURITY, PRIO_DHCP, cookie, { ...src, ethType: ETH_IPV4, ipProto: IPPROTO_UDP, udpSrc: 68, udpDst: 67 }, [apply({ type: 'output', port: OFPP_CONTROLLER, maxLen: OFPCML_NO_BUFFER })]));
+      const toController = apply({ type: 'output', port: OFPP_CONTROLLER, maxLen: OFPCML_NO_BUFFER });
+      flows.push(fm(T_PORT_SECURITY, PRIO_DHCP, cookie, { ...src, ethType: ETH_IPV4, ipProto: IPPROTO_UDP, udpSrc: 68, udpDst: 67 }, state.dhcpMeter !== undefined ? [{ type: 'meter', meterId: state.dhcpMeter }, toController] : [toController]));
     }
     if (ep.ip) {
       flows.push(fm(T_PORT_SECURITY, PRIO_HIGH, cookie, { ...src, ethType: ETH_IPV4, ipv4Src: ep.ip }, [goto(T_ARP_RESPONDER)]));

@@ -68,7 +68,7 @@ async function inSync(): Promise<boolean> {
     if (p !== undefined) tunnels.set(h, p);
   }
   const eps = store.endpoints().map((e) => ({ id: e.uuid, pod: e.pod, host: e.host, mac: e.mac, ip: e.ip, ...(e.host === 'h1' && ports.has(e.portName) ? { ofport: ports.get(e.portName) } : {}) }));
-  const state = { host: 'h1', endpoints: eps, tunnels, dhcp: { ip: '169.254.169.254', mac: '0a:58:a9:fe:a9:fe' }, arpResponder: true };
+  const state = { host: 'h1', endpoints: eps, tunnels, dhcp: { ip: '169.254.169.254', mac: '0a:58:a9:fe:a9:fe' }, arpResponder: true, dhcpMeter: 1 };
   const r = reconcile(await dump(), desiredFlows(state, buildIndex('h1', eps)), { owned: isLorisCookie });
   return r.mods.length === 0;
 }
@@ -83,6 +83,8 @@ test.serial('creates br-int (secure, OF1.3, in-band off) and one tunnel per peer
   t.regex(ifaces, /gre,.*key=flow.*remote_ip=""192\.0\.2\.102/);
   await waitUntil('tunnel ofports', () => ctl.tunnelPort('p1') !== undefined && ctl.tunnelPort('p2') !== undefined, 5000);
   t.true(await inSync());
+  // DHCP packet-ins are rate-limited by a meter (100 pps by default).
+  t.regex(await lab.ofctl(h1, ['dump-meters', lab.mgmtSocket(h1, 'br-int')]), /meter=1 pktps burst.*\n?.*type=drop rate=100 burst_size=100/);
   // A tunnel port removed behind loris's back comes back.
   const name = (await lab.vsctl(h1, ['--bare', '--columns=name', 'find', 'port', 'external_ids:loris-host=p1'])).trim();
   await lab.vsctl(h1, ['del-port', 'br-int', name]);
@@ -104,6 +106,7 @@ test.serial('incremental changes (endpoints come and go, ports appear late, peer
   await lab.plug(c, h1, { ip: '10.5.0.1/24', bridge: 'br-int' });
   await waitUntil('port flows', () => ctl.installedFlowCount() > before, 5000, 20);
   await waitUntil('sync 3', inSync, 5000, 50);
+  t.regex(await lab.ofctl(h1, ['dump-flows', lab.mgmtSocket(h1, 'br-int'), 'table=1,udp']), /tp_src=68,tp_dst=67 actions=meter:1,CONTROLLER:65535/);
   // Many endpoints at once, in both pods, local and remote.
   await Promise.all(Array.from({ length: 20 }, (_, i) => store.allocate({ pod: 5 + (i % 2), container: { id: `m${i}` }, ip: 'dhcp', host: i % 3 ? 'p1' : 'p2' })));
   await waitUntil('sync 4', inSync, 5000, 50);

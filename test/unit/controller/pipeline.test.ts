@@ -141,3 +141,9 @@ test('learn mode: every peer’s tunnel carries the pod; unknown unicast floods;
   const flood = pod1.find((f) => f.tableId === T_FLOOD && typeof f.match.metadata === 'object' && f.match.metadata.value === 1n);
   t.deepEqual(flood?.instructions, [{ type: 'apply_actions', actions: [{ type: 'output', port: 1 }, { type: 'output', port: 2 }, { type: 'set_field', field: 'tunnelId', value: 1n }, { type: 'output', port: 10 }, { type: 'output', port: 11 }] }]);
 });
+
+test('with a DHCP meter, the DHCP flow meters before sending to the controller', (t) => {
+  const flows = desiredFlows({ ...state(small), dhcpMeter: 1 });
+  const dhcp = flows.find((f) => f.match.udpDst === 67 && f.match.inPort === 1);
+  t.deepEqual(dhcp?.instructions, [{ type: 'meter', meterId: 1 }, { type: 'apply_actions', actions: [{ type: 'output', port: 0xfffffffd, maxLen: 0xffff }] }]);
+});
