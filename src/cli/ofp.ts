@@ -8,6 +8,7 @@ import { ofJsonParse, ofJsonStringify } from '../ofproto/json.js';
 import { decodeMessage, encodeMessage, type OfMessage } from '../ofproto/message.js';
 import type { FlowStats, FlowStatsRequest } from '../ofproto/multipart-flow.js';
 import { formatFlow, formatFlowMod } from '../ofproto/print.js';
+import { parseFlow } from '../ofproto/parse.js';
 
 /**
  * `loris ofp …` building blocks: each takes its arguments and a stream to write to, and returns what it
@@ -141,11 +142,24 @@ export async function dumpFlows(remote: string, o: OfpCliOptions & Partial<FlowS
 }
 
 /** Reads a flow file: one flow-mod per line as JSON (ofJsonStringify format); blank lines and `#` comments skipped. */
+/**
+ * Reads a flow file: one flow per line, either in ovs-ofctl's flow syntax (`table=0,priority=10,in_port=1
+ * actions=output:2`, as `ovs-ofctl add-flows` takes) or as a JSON flow-mod (what `loris ofp-print --json` prints).
+ * Blank lines and `#` comments are skipped. A bad line is refused with its file and line number; nothing is sent.
+ */
 export function readFlowFile(file: string): FlowMod[] {
   const out: FlowMod[] = [];
   readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
     const l = line.trim();
     if (!l || l.startsWith('#')) return;
+    if (!l.startsWith('{')) {
+      try {
+        out.push(parseFlow(l));
+      } catch (e) {
+        throw new InvalidArgumentError(`${file}:${i + 1}: not a flow in ovs-ofctl syntax (${(e as Error).message})`);
+      }
+      return;
+    }
     let v: Partial<FlowMod>;
     try {
       v = ofJsonParse<Partial<FlowMod>>(l);

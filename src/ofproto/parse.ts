@@ -40,7 +40,8 @@ const FLAGS: Record<string, number> = {
 export function parseFlow(text: string, command: FlowModCommand = 'add'): FlowMod {
   if (!FLOW_MOD_COMMANDS.includes(command)) bad(`unknown command ${command}`);
   const fm = newFlowMod({ command });
-  const parts = splitTop(text.replace(/\s+/g, ''));
+  // ovs-ofctl separates the actions with a comma or with whitespace (`priority=1 actions=drop`).
+  const parts = splitTop(text.replace(/\s+(actions=)/, ',$1').replace(/\s+/g, ''));
   const deferred: Array<[string, string]> = [];
   const m: Record<string, unknown> = {};
   let actions: string | undefined;
