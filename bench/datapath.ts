@@ -6,17 +6,9 @@
  *   npx tsx bench/datapath.ts [--small]      (3 s per iperf3 run, 3 runs + warm-up; --small: 1 s runs)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { run, sh, waitUntil } from '../src/lab/exec.js';
+import { run, waitUntil } from '../src/lab/exec.js';
 import { ControllerLab, type Member } from '../test/e2e/controller-lab.js';
 import { emit, log, measure, parseBenchArgs, size } from './lib/index.js';
-
-/** ETHTOOL_STXCSUM, ETHTOOL_STSO, ETHTOOL_SGSO with data 0 through SIOCETHTOOL on argv[1]. */
-const OFFLOADS_OFF = `import socket, fcntl, struct, ctypes, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for cmd in (0x17, 0x1f, 0x24):
-    ev = ctypes.create_string_buffer(struct.pack('II', cmd, 0))
-    fcntl.ioctl(s.fileno(), 0x8946, struct.pack('16sP', sys.argv[1].encode(), ctypes.addressof(ev)))
-`;
 
 const args = parseBenchArgs();
 const seconds = size(args, 3, 1);
@@ -30,13 +22,7 @@ try {
   const x1 = await cl.addMember('x1', h1, 1, '10.1.0.1');
   const x2 = await cl.addMember('x2', h2, 1, '10.1.0.2');
   await waitUntil('x1 → x2', () => cl.reaches(x1, x2), 10_000, 50);
-  // The userspace datapath receives from the veths with AF_PACKET: let the containers hand it MTU-sized,
-  // checksummed frames (as with any netdev-datapath deployment), on both sides' veth ends.
-  // (ethtool -K DEV tx off tso off gso off, done with SIOCETHTOOL since ethtool isn't installed here.)
-  for (const m of [x1, x2]) {
-    await sh(cl.lab.inContainer(m.c, ['/usr/bin/python3', '-c', OFFLOADS_OFF, 'eth1']));
-    await sh(cl.lab.inHost(m.host, ['/usr/bin/python3', '-c', OFFLOADS_OFF, `v${m.c.name}`]));
-  }
+  for (const m of [x1, x2]) await cl.offloadsOff(m);
   const probe = await run(cl.lab.inContainer(x1.c, ['ping', '-c', '1', '-W', '2', '-M', 'do', '-s', String(1450 - 28), x2.ip]));
   log(`full-size probe: ${probe.code === 0 ? 'ok' : 'FAILED ' + probe.stdout}`);
   const [cmd, ...rest] = cl.lab.inContainer(x2.c, ['iperf3', '-s', '-B', x2.ip, '--forceflush']);

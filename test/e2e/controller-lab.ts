@@ -6,6 +6,15 @@ import { Controller, type ControllerOptions } from '../../src/controller/control
 import { attach } from '../../src/netlink/attach.js';
 import { openRtnl } from '../../src/netlink/rtnl.js';
 import { Vswitch } from '../../src/ovsdb/vswitch.js';
+import { sh } from '../../src/lab/exec.js';
+
+/** ETHTOOL_STXCSUM, ETHTOOL_STSO, ETHTOOL_SGSO with data 0 through SIOCETHTOOL on argv[1]. */
+const OFFLOADS_OFF = `import socket, fcntl, struct, ctypes, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for cmd in (0x17, 0x1f, 0x24):
+    ev = ctypes.create_string_buffer(struct.pack('II', cmd, 0))
+    fcntl.ioctl(s.fileno(), 0x8946, struct.pack('16sP', sys.argv[1].encode(), ctypes.addressof(ev)))
+`;
 
 /**
  * A lab of N emulated hosts, each with a loris Controller (run in this process against the host's own sockets)
@@ -114,6 +123,16 @@ export class ControllerLab {
     const m = { c, host: h, pod, ip, mac };
     this.members.push(m);
     return m;
+  }
+
+  /**
+   * The userspace datapath receives from the veths with AF_PACKET: let a member hand it MTU-sized, checksummed
+   * frames (as with any netdev-datapath deployment) on both veth ends, or TCP stalls.
+   * (ethtool -K DEV tx off tso off gso off, done with SIOCETHTOOL since ethtool isn't installed here.)
+   */
+  async offloadsOff(m: Member): Promise<void> {
+    await sh(this.lab.inContainer(m.c, ['/usr/bin/python3', '-c', OFFLOADS_OFF, 'eth1']));
+    await sh(this.lab.inHost(m.host, ['/usr/bin/python3', '-c', OFFLOADS_OFF, `v${m.c.name}`]));
   }
 
   async reaches(a: Member, b: Member, count = 1): Promise<boolean> {
