@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LorisError } from '../errors.js';
+import type { Vswitch } from '../ovsdb/vswitch.js';
 import { cleanupRunSync, sweepStaleRuns } from './cleanup.js';
 import { LabDockerEngine } from './docker.js';
 import { run, sh } from './exec.js';
 import { LAB_ROOT, newRunId } from './names.js';
 import { addNetns, addVethPair, attachIn, inNetns, withRtnl } from './netns.js';
-import { appctl, ofctl, ovsPaths, startOvsdbServer, startVswitchd, vsctl, type OvsPaths } from './ovs.js';
+import { appctl, initOpenVswitch, ofctl, openVswitch, ovsPaths, parseBridgeArgs, startOvsdbServer, startVswitchd, vsctl, type LabBridgeOptions, type OvsPaths } from './ovs.js';
 
 export interface LabOptions {
   /** Underlay subnet prefix; host i gets `${underlayPrefix}.${10 + i}`. TEST-NET-1 by default. */
@@ -36,6 +37,8 @@ export interface PlugOptions {
   ofport?: number;
   mtu?: number;
 }
+
+const isStringArray = (x: readonly string[] | LabBridgeOptions): x is readonly string[] => Array.isArray(x);
 
 let exitHookInstalled = false;
 const liveLabs = new Set<Lab>();
@@ -70,6 +73,9 @@ export class Lab {
   private disposed = false;
   private fabricReady: Promise<void> | undefined;
   private plugCount = 0;
+  /** One loris OVSDB client per host, opened on first use, closed by dispose. */
+  private readonly vswitches = new Map<string, Promise<Vswitch>>();
+  private readonly openClients = new Set<Vswitch>();
 
   private constructor(opts: LabOptions) {
     this.runId = newRunId();
@@ -107,14 +113,17 @@ export class Lab {
     await this.ensureFabric();
     await addNetns(netns);
     await startOvsdbServer(netns, host.ovs);
-    await vsctl(host.ovs, ['--no-wait', 'init']);
+    await initOpenVswitch(await this.vswitch(host));
     await startVswitchd(netns, host.ovs);
     // Underlay: veth ul0 (host) <-> <name> (fabric bridge). The underlay IP sits on br-phy's internal port,
     // which the userspace datapath needs for tunnels.
     await addVethPair({ ns: this.fabricNetns, name }, { ns: netns, name: 'ul0' });
     await withRtnl(this.fabricNetns, async (r) => r.setLink(name, { master: (await r.link('fab0')).index, up: true }));
     await withRtnl(netns, (r) => r.setUp('ul0'));
-    await vsctl(host.ovs, ['add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', 'ul0']);
+    const vs = await this.vswitch(host);
+    // Two commits, one wait: the port's wait covers the bridge's change too (cur_cfg >= the later next_cfg).
+    await vs.addBridge('br-phy', { datapathType: 'netdev', wait: false });
+    await vs.addPort('br-phy', 'ul0');
     await withRtnl(netns, async (r) => {
       const brPhy = (await r.link('br-phy')).index;
       await r.addAddress(brPhy, `${host.underlayIp}/24`);
@@ -129,16 +138,23 @@ export class Lab {
     return h;
   }
 
-  /** Adds a netdev bridge to a host (the lab's bootstrap; loris's own `init` does this in the product). */
-  async addBridge(host: LabHost, bridge: string, extra: string[] = []): Promise<void> {
-    await vsctl(host.ovs, ['add-br', bridge, '--', 'set', 'bridge', bridge, 'datapath_type=netdev', ...extra]);
+  /**
+   * Adds a netdev bridge to a host (the lab's bootstrap; loris's own `init` does this in the product), through
+   * loris's OVSDB client. `extra` is typed options, or ovs-vsctl-style `-- set bridge BRIDGE key=value…`
+   * (see `parseBridgeArgs`).
+   */
+  async addBridge(host: LabHost, bridge: string, extra: readonly string[] | LabBridgeOptions = []): Promise<void> {
+    const o = isStringArray(extra) ? parseBridgeArgs(bridge, extra) : extra;
+    await (await this.vswitch(host)).addBridge(bridge, { datapathType: 'netdev', ...o });
   }
 
   /** Adds a tunnel port (vxlan, gre, geneve) on `bridge` of `from` towards `to`. */
   async addTunnel(from: LabHost, to: LabHost, o: { bridge: string; type: 'vxlan' | 'gre' | 'geneve'; port: string; key?: string; ofport?: number }): Promise<void> {
-    await vsctl(from.ovs, ['add-port', o.bridge, o.port, '--', 'set', 'interface', o.port, `type=${o.type}`,
-      `options:remote_ip=${to.underlayIp}`, `options:local_ip=${from.underlayIp}`, `options:key=${o.key ?? 'flow'}`,
-      ...(o.ofport ? [`ofport_request=${o.ofport}`] : [])]);
+    await (await this.vswitch(from)).addPort(o.bridge, o.port, {
+      type: o.type,
+      options: { remote_ip: to.underlayIp, local_ip: from.underlayIp, key: o.key ?? 'flow' },
+      ofportRequest: o.ofport || undefined,
+    });
   }
 
   /** A docker engine for this run, started on first use. */
@@ -196,7 +212,7 @@ export class Lab {
   /**
    * Lab-side plumbing of a container into a host's bridge (veth, eth1 inside, OVS port).
    * Used by the foundation tests only; the product does this in `loris connect`.
-   * The links go through loris's own `attach` (issue 5); TODO(issue 8): the OVS port through loris's OVSDB client.
+   * The links go through loris's own `attach` (issue 5), the OVS port through loris's OVSDB client.
    */
   async plug(c: LabContainer, h: LabHost, o: PlugOptions = {}): Promise<{ hostIf: string; ofport: number }> {
     const bridge = o.bridge ?? 'br-int';
@@ -205,9 +221,33 @@ export class Lab {
     this.plugCount++;
     // loris's own attach: peer born in the container as `ifname` with its MAC/MTU, address, both ends up.
     await attachIn(h.netns, c.kind === 'netns' ? c.netns : { pid: c.pid }, { hostIfname: hostIf, ifname, mac: o.mac, mtu: o.mtu, addresses: o.ip ? [o.ip] : [] });
-    await vsctl(h.ovs, ['add-port', bridge, hostIf, ...(o.ofport ? ['--', 'set', 'interface', hostIf, `ofport_request=${o.ofport}`] : [])]);
-    const ofport = Number((await vsctl(h.ovs, ['get', 'interface', hostIf, 'ofport'])).trim());
-    return { hostIf, ofport };
+    const port = await (await this.vswitch(h)).addPort(bridge, hostIf, { ofportRequest: o.ofport || undefined });
+    // As `ovs-vsctl get interface … ofport` read it: -1 when ovs-vswitchd could not open the port.
+    return { hostIf, ofport: port.ofport ?? -1 };
+  }
+
+  /**
+   * The host's loris OVSDB client (Vswitch helpers), opened on first use and closed by dispose. A failed
+   * connect is not cached, so the next call tries again.
+   */
+  private vswitch(h: LabHost): Promise<Vswitch> {
+    let p = this.vswitches.get(h.name);
+    if (!p) {
+      const opening = openVswitch(h.ovs).then((vs) => {
+        if (this.disposed) {
+          vs.client.close();
+          throw new LorisError('LORIS_LAB_DISPOSED', `lab ${this.runId} was disposed while connecting to ${h.name}'s ovsdb-server; create a new Lab`);
+        }
+        this.openClients.add(vs);
+        return vs;
+      });
+      opening.catch(() => {
+        if (this.vswitches.get(h.name) === opening) this.vswitches.delete(h.name);
+      });
+      this.vswitches.set(h.name, opening);
+      p = opening;
+    }
+    return p;
   }
 
   /** Test observers bound to a host. */
@@ -234,6 +274,10 @@ export class Lab {
     if (this.disposed) return;
     this.disposed = true;
     liveLabs.delete(this);
+    // Close the OVSDB sessions first (socket destroy is synchronous) so nothing reconnects to daemons being stopped.
+    for (const vs of this.openClients) vs.client.close();
+    this.openClients.clear();
+    this.vswitches.clear();
     cleanupRunSync(this.runId);
   }
 }

@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import { OvsdbClient } from '../ovsdb/client.js';
+import { insert, select } from '../ovsdb/operations.js';
+import { OPEN_VSWITCH_DB, Vswitch, type BridgeOptions, type OpenFlowVersion } from '../ovsdb/vswitch.js';
 import { sh, stopPid, waitUntil, pidAlive } from './exec.js';
 import { inNetns } from './netns.js';
 
@@ -92,9 +96,66 @@ export async function stopOvs(p: OvsPaths): Promise<void> {
 }
 
 /**
- * Test/lab observer and bootstrap: runs `ovs-vsctl` against the instance.
- * TODO(issue 4): the lab's own configuration moves to loris's OVSDB client; tests keep using this as an observer.
+ * Opens loris's own OVSDB client on the instance's socket, wrapped in the `Vswitch` helpers (which wait
+ * for ovs-vswitchd to apply each change, as ovs-vsctl does). The caller closes `vs.client`.
  */
+export async function openVswitch(p: OvsPaths): Promise<Vswitch> {
+  return new Vswitch(await OvsdbClient.connect(`unix:${p.dbSock}`));
+}
+
+/** Like `ovs-vsctl --no-wait init`: makes sure the database has its one Open_vSwitch row. */
+export async function initOpenVswitch(vs: Vswitch): Promise<void> {
+  const [cur] = await vs.client.transact(OPEN_VSWITCH_DB, [select('Open_vSwitch', [], ['_uuid'])] as const);
+  if (cur.rows.length === 0) await vs.client.transact(OPEN_VSWITCH_DB, [insert('Open_vSwitch', {})] as const);
+}
+
+/** Bridge settings the lab takes, typed (datapath `netdev` unless given). */
+export type LabBridgeOptions = Omit<BridgeOptions, 'wait' | 'mayExist'>;
+
+/**
+ * Reads the ovs-vsctl-style extras callers pass to `Lab.addBridge` — groups of
+ * `-- set bridge BRIDGE key=value…` with `protocols`, `fail_mode`, `datapath_type`,
+ * `other_config:K=V`, `external_ids:K=V` — into typed options. Anything else is refused.
+ */
+export function parseBridgeArgs(bridge: string, extra: readonly string[]): LabBridgeOptions {
+  const o: { -readonly [K in keyof LabBridgeOptions]: LabBridgeOptions[K] } = {};
+  const otherConfig: Record<string, string> = {};
+  const externalIds: Record<string, string> = {};
+  const groups: string[][] = [[]];
+  for (const a of extra) {
+    if (a === '--') groups.push([]);
+    else groups[groups.length - 1].push(a);
+  }
+  const bad = (what: string): InvalidArgumentError =>
+    new InvalidArgumentError(`Lab.addBridge: ${what} in [${extra.join(' ')}]; only "-- set bridge ${bridge} key=value…" (protocols, fail_mode, datapath_type, other_config:K=V, external_ids:K=V) is understood — pass typed options instead`);
+  for (const g of groups.filter((x) => x.length > 0)) {
+    if (g[0] !== 'set' || g[1] !== 'bridge' || g[2] !== bridge) throw bad(`unsupported command "${g.slice(0, 3).join(' ')}"`);
+    for (const kv of g.slice(3)) {
+      const eqAt = kv.indexOf('=');
+      if (eqAt <= 0) throw bad(`"${kv}" is not key=value`);
+      const key = kv.slice(0, eqAt);
+      const value = kv.slice(eqAt + 1).replace(/^"(.*)"$/, '$1');
+      const [column, mapKey] = key.split(':', 2);
+      if (mapKey !== undefined && column === 'other_config') otherConfig[mapKey] = value;
+      else if (mapKey !== undefined && column === 'external_ids') externalIds[mapKey] = value;
+      else if (key === 'protocols') {
+        const versions = value.replace(/^\[|\]$/g, '').split(',').map((v) => v.trim()).filter(Boolean);
+        if (!versions.every((v) => /^OpenFlow1[0-5]$/.test(v))) throw bad(`protocols "${value}"`);
+        o.protocols = versions as OpenFlowVersion[];
+      }
+      else if (key === 'fail_mode') {
+        if (value !== 'secure' && value !== 'standalone') throw bad(`fail_mode "${value}"`);
+        o.failMode = value;
+      } else if (key === 'datapath_type') o.datapathType = value;
+      else throw bad(`unsupported column "${key}"`);
+    }
+  }
+  if (Object.keys(otherConfig).length) o.otherConfig = otherConfig;
+  if (Object.keys(externalIds).length) o.externalIds = externalIds;
+  return o;
+}
+
+/** Test observer: runs `ovs-vsctl` against the instance (the lab itself configures OVS through `openVswitch`). */
 export function vsctl(p: OvsPaths, args: string[], opts: { wait?: boolean } = {}): Promise<string> {
   return sh(['ovs-vsctl', `--db=unix:${p.dbSock}`, '--timeout=10', ...(opts.wait === false ? ['--no-wait'] : []), ...args]);
 }
