@@ -41,8 +41,8 @@ export async function main(argv: readonly string[] = process.argv, io: MainIo = 
       });
     },
   );
-  // Keeps the event loop alive while a command awaits: some layers wait on unref'd timers (the OVSDB
-  // client's reconnect backoff), and Node would otherwise exit silently with status 0 mid-command.
+  // Keeps the event loop alive while a command awaits: some layers wait on unref'd timers (the OpenFlow
+  // connection's), and Node would otherwise exit silently with status 0 mid-command.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     await program.parseAsync([...argv]);

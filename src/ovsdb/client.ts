@@ -52,6 +52,7 @@ interface ClientEvents {
   warning: [Error];
 }
 
+/** Referenced on purpose: a program whose only pending work is a reconnect must not exit mid-failover. */
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class OvsdbClient extends EventEmitter<ClientEvents> {

@@ -23,9 +23,6 @@ function transient(e: unknown, embedded: boolean): boolean {
  * disconnects and leader changes.
  */
 export class StoreTxn {
-  private inflight = 0;
-  private keepAlive: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly client: OvsdbClient,
     private readonly embedded: boolean,
@@ -62,25 +59,20 @@ export class StoreTxn {
   }
 
   /**
-   * Runs an idempotent step, sending it again through disconnects and leader changes (bounded). While it
-   * runs, a referenced timer keeps the process alive: the client's reconnect timers are unref'd, so a
-   * program with nothing else to do would otherwise exit in the middle of a failover.
+   * Runs an idempotent step, sending it again through disconnects and leader changes (bounded). The client's
+   * reconnect and this retry's backoff use referenced timers, so a program with nothing else to do stays alive
+   * through a failover.
    */
   async retrying<T>(what: string, step: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + RETRY_WINDOW_MS;
-    if (this.inflight++ === 0) this.keepAlive = setInterval(() => undefined, 1000);
-    try {
-      for (let i = 0; ; i++) {
-        try {
-          return await step();
-        } catch (e) {
-          if (!transient(e, this.embedded) || this.closed() || Date.now() > deadline) throw e;
-          this.client.emit('warning', e as Error);
-          await sleep(Math.min(500, 20 * 2 ** i) * (0.5 + Math.random() / 2));
-        }
+    for (let i = 0; ; i++) {
+      try {
+        return await step();
+      } catch (e) {
+        if (!transient(e, this.embedded) || this.closed() || Date.now() > deadline) throw e;
+        this.client.emit('warning', e as Error);
+        await sleep(Math.min(500, 20 * 2 ** i) * (0.5 + Math.random() / 2));
       }
-    } finally {
-      if (--this.inflight === 0) clearInterval(this.keepAlive);
     }
   }
 }
