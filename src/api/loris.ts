@@ -419,7 +419,7 @@ export class Loris {
     const tunnels = [];
     for (const h of store.hosts()) {
       if (h.name === info.config.hostName) continue;
-      const port = tunnelPortName(h.name, fnv1a32);
+      const port = tunnelPortName(h.address, fnv1a32);
       tunnels.push({ remote: h.address, port, type: (h.tunnelType ?? store.cluster.tunnelType) as TunnelType, ofport: await ofportOf(c, port) });
     }
     return {

@@ -117,10 +117,12 @@ export async function syncTunnels(db: OvsdbClient, bridge: string, tunnels: read
     }
     const opts = mapOf(have.iface?.options);
     const same = have.iface && str(have.iface.type) === t.type && opts.get('remote_ip') === t.remoteIp && opts.get('key') === 'flow' && (opts.get('local_ip') ?? '') === (t.localIp ?? '') && opts.size === (t.localIp ? 3 : 2);
-    if (!same && have.iface) {
-      ops.push(update('Interface', [['_uuid', '==', uuidOf(have.iface)]], { type: t.type, options: options(t) }));
-      stats.changed++;
-    }
+    if (!same && have.iface) ops.push(update('Interface', [['_uuid', '==', uuidOf(have.iface)]], { type: t.type, options: options(t) }));
+    // The peer was renamed (registered by address, then under its own name): same port, new tag.
+    const ids = mapOf(have.port.external_ids);
+    const renamed = ids.get('loris-host') !== t.host;
+    if (renamed) ops.push(update('Port', [['_uuid', '==', uuidOf(have.port)]], { external_ids: new Map<Atom, Atom>([...ids, ['loris-host', t.host]]) }));
+    if ((!same && have.iface) || renamed) stats.changed++;
   }
   for (const [name, have] of ours) {
     if (want.has(name)) continue;
@@ -138,9 +140,13 @@ export function pairTunnelType(cluster: TunnelType, a: TunnelType | undefined, b
   return a ?? b ?? cluster;
 }
 
-/** A deterministic, IFNAMSIZ-safe tunnel port name for a remote host: `lt` + 8 hex digits of FNV-1a. */
-export function tunnelPortName(host: string, fnv: (s: string) => number): string {
-  return `lt${fnv(host).toString(16).padStart(8, '0')}`;
+/**
+ * A deterministic, IFNAMSIZ-safe tunnel port name for a remote host's underlay address: `lt` + 8 hex digits of
+ * FNV-1a. Keyed by the address, not the host name: a peer registered by address and renamed when it registers
+ * itself keeps its port (a new port with the same remote would fail in vswitchd with "File exists").
+ */
+export function tunnelPortName(address: string, fnv: (s: string) => number): string {
+  return `lt${fnv(address).toString(16).padStart(8, '0')}`;
 }
 
 /** The tunnel ports this host needs: one per other host with an address, typed per pair (see pairTunnelType). */
@@ -149,7 +155,7 @@ export function desiredTunnels(hosts: readonly { name: string; address: string; 
   const out: TunnelSpec[] = [];
   for (const h of hosts) {
     if (h.name === self || !h.address) continue;
-    const spec: TunnelSpec = { name: tunnelPortName(h.name, fnv1a32), type: pairTunnelType(cluster, me?.tunnelType, h.tunnelType), remoteIp: h.address, host: h.name };
+    const spec: TunnelSpec = { name: tunnelPortName(h.address, fnv1a32), type: pairTunnelType(cluster, me?.tunnelType, h.tunnelType), remoteIp: h.address, host: h.name };
     if (me?.address) spec.localIp = me.address;
     out.push(spec);
   }

@@ -161,3 +161,34 @@ test.serial('start() retries until the management socket exists; stop() ends the
   await lonely.stop();
   await t.throwsAsync(started, { code: 'LORIS_CONTROLLER' });
 });
+
+/** The loris tunnel ports: name, ofport, error and loris-host. */
+async function tunnelPorts(): Promise<{ name: string; ofport: string; error: string; host: string }[]> {
+  const out = [];
+  const names = (await lab.vsctl(h1, ['--bare', '--columns=name', 'find', 'port', 'external_ids:loris-host!=""'])).split('\n').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    const [ofport, error] = (await lab.vsctl(h1, ['--bare', '--columns=ofport,error', 'list', 'interface', name])).split('\n').map((s) => s.trim());
+    const host = (await lab.vsctl(h1, ['get', 'port', name, 'external_ids:loris-host'])).trim().replace(/"/g, '');
+    out.push({ name, ofport, error: error ?? '', host });
+  }
+  return out;
+}
+
+test.serial('a peer registered by address, then under its own name, keeps its tunnel port (no "File exists")', async (t) => {
+  const healthy = (x: { ofport: string; error: string } | undefined): boolean => x !== undefined && Number(x.ofport) > 0 && x.error === '';
+  const toPeer = async (): Promise<{ name: string; ofport: string; error: string; host: string } | undefined> => (await tunnelPorts()).find((x) => x.host === '192.0.2.103' || x.host === 'p3');
+  await store.registerHost({ address: '192.0.2.103' });
+  await waitUntil('tunnel to 192.0.2.103', async () => healthy(await toPeer()), 10_000, 50);
+  await waitUntil('its ofport known', () => ctl.tunnelPort('192.0.2.103') !== undefined, 5000, 20);
+  const before = await toPeer();
+  await store.registerHost({ name: 'p3', address: '192.0.2.103' });
+  await waitUntil('tunnel re-tagged p3', async () => (await toPeer())?.host === 'p3', 10_000, 50);
+  // vswitchd applies a change asynchronously: give ofport/error time to settle before judging.
+  await waitUntil('tunnel healthy', async () => healthy(await toPeer()), 5000, 50).catch(() => false);
+  const after = await toPeer();
+  t.true(healthy(after), JSON.stringify(after));
+  t.is(after?.name, before?.name, 'the port is kept (named after the address); only its loris-host tag changes');
+  t.true(await waitUntil('controller maps the port to p3', () => ctl.tunnelPort('p3') !== undefined && ctl.tunnelPort('192.0.2.103') === undefined, 5000, 20));
+  await store.removeHost('p3');
+  await waitUntil('tunnel to p3 removed', async () => (await toPeer()) === undefined, 10_000, 50);
+});
