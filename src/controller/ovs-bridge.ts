@@ -149,15 +149,18 @@ export function tunnelPortName(address: string, fnv: (s: string) => number): str
   return `lt${fnv(address).toString(16).padStart(8, '0')}`;
 }
 
-/** The tunnel ports this host needs: one per other host with an address, typed per pair (see pairTunnelType). */
+/**
+ * The tunnel ports this host needs: one per other host address, typed per pair (see pairTunnelType). Two host rows
+ * with one address (a store caught mid-rename) give one port, tagged with the later row's name.
+ */
 export function desiredTunnels(hosts: readonly { name: string; address: string; tunnelType: TunnelType | undefined }[], self: string, cluster: TunnelType): TunnelSpec[] {
   const me = hosts.find((h) => h.name === self);
-  const out: TunnelSpec[] = [];
+  const out = new Map<string, TunnelSpec>();
   for (const h of hosts) {
     if (h.name === self || !h.address) continue;
     const spec: TunnelSpec = { name: tunnelPortName(h.address, fnv1a32), type: pairTunnelType(cluster, me?.tunnelType, h.tunnelType), remoteIp: h.address, host: h.name };
     if (me?.address) spec.localIp = me.address;
-    out.push(spec);
+    out.set(spec.name, spec);
   }
-  return out;
+  return [...out.values()];
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { pairTunnelType, tunnelPortName } from '../../../src/controller/ovs-bridge.js';
+import { desiredTunnels, pairTunnelType, tunnelPortName } from '../../../src/controller/ovs-bridge.js';
 import { fnv1a32 } from '../../../src/controller/pipeline.js';
 
 test('pair tunnel type: overrides win, agree or one-sided; GRE on disagreement; else the cluster’s', (t) => {
@@ -21,4 +21,13 @@ test('tunnel port names are stable, distinct and fit IFNAMSIZ', (t) => {
   }
   t.is(names.size, 1000);
   t.is(tunnelPortName('h1', fnv1a32), tunnelPortName('h1', fnv1a32));
+});
+
+test('tunnel ports are keyed by the peer address: a rename keeps the name, two rows with one address give one port', (t) => {
+  const hosts = (peer: string[]): { name: string; address: string; tunnelType: undefined }[] => [{ name: 'h1', address: '192.0.2.1', tunnelType: undefined }, ...peer.map((name) => ({ name, address: '192.0.2.3', tunnelType: undefined }))];
+  const [byAddress] = desiredTunnels(hosts(['192.0.2.3']), 'h1', 'vxlan');
+  const [byName] = desiredTunnels(hosts(['p3']), 'h1', 'vxlan');
+  t.is(byName.name, byAddress.name);
+  t.is(byName.name, tunnelPortName('192.0.2.3', fnv1a32));
+  t.deepEqual(desiredTunnels(hosts(['192.0.2.3', 'p3']), 'h1', 'vxlan'), [{ ...byName, host: 'p3' }]);
 });
