@@ -82,13 +82,22 @@ export class NoSuchBridgeError extends LorisError {
 }
 
 const toMap = (m: StringMap | undefined): Map<Atom, Atom> => new Map(m instanceof Map ? m : Object.entries(m ?? {}));
+/** Named-uuid counter shared by every Vswitch, so that calls combined into one transaction never clash. */
+let seq = 0;
 const mustExist = (table: string, name: string): Operation => wait(table, [eq('name', name)], ['name'], [{ name }], { timeout: 0 });
 
+export interface VswitchOptions {
+  /** Wait for ovs-vswitchd by default (true). */
+  wait?: boolean;
+  waitTimeoutMs?: number;
+  /** Combine concurrent helper calls on the same client into one transaction (default true). */
+  groupCommit?: boolean;
+}
+
 export class Vswitch {
-  private seq = 0;
   constructor(
     readonly client: OvsdbClient,
-    readonly opts: { wait?: boolean; waitTimeoutMs?: number } = {},
+    readonly opts: VswitchOptions = {},
   ) {}
 
   // ---- reads ----
@@ -141,38 +150,25 @@ export class Vswitch {
 
   /**
    * Runs `ops` plus `next_cfg += 1` as one transaction; with wait, then blocks until ovs-vswitchd's
-   * `cur_cfg` reaches the new `next_cfg`. `checks` are leading wait ops whose failure means
-   * "missing bridge" (mapped to NoSuchBridgeError).
+   * `cur_cfg` reaches the new `next_cfg`. `requireBridges`/`require` become leading wait ops whose failure
+   * means "missing row" (mapped to NoSuchBridgeError). With group commit (the default), calls made on the
+   * same OVSDB client in the same tick, or while an earlier group is in flight, share one transaction and
+   * one wait for vswitchd (see GroupCommit below); each call still gets its own results or error.
    */
   async apply(ops: readonly Operation[], o: ApplyOptions & { requireBridges?: readonly string[]; require?: readonly { table: string; name: string }[] } = {}): Promise<unknown[]> {
     const required = [...(o.requireBridges ?? []).map((name) => ({ table: 'Bridge', name })), ...(o.require ?? [])];
-    const checks = required.map((r) => mustExist(r.table, r.name));
-    const all: Operation[] = [...checks, ...ops, mutate('Open_vSwitch', [], [mutation('next_cfg', '+=', 1)]), select('Open_vSwitch', [], ['next_cfg'])];
-    let res: unknown[];
-    try {
-      res = await this.client.transact(OPEN_VSWITCH_DB, all);
-    } catch (e) {
-      if (e instanceof OvsdbError && e.error === 'timed out' && e.opIndex !== undefined && e.opIndex < checks.length) {
-        const r = required[e.opIndex];
-        throw r.table === 'Bridge' ? new NoSuchBridgeError(r.name) : new LorisError('LORIS_OVSDB_NO_SUCH_ROW', `${r.table} ${r.name} does not exist; create it first`);
-      }
-      throw e;
+    const req: CommitRequest = { ops, required, wait: o.wait ?? this.opts.wait ?? true, timeoutMs: this.opts.waitTimeoutMs ?? 30_000 };
+    if (this.opts.groupCommit === false) {
+      const c = await commitAlone(this.client, req);
+      if (req.wait) await waitApplied(this.client, c.nextCfg, req.timeoutMs);
+      return c.results;
     }
-    const nextCfg = Number((res[res.length - 1] as { rows: Record<string, Value>[] }).rows[0]?.next_cfg);
-    if (o.wait ?? this.opts.wait ?? true) await this.waitApplied(nextCfg);
-    return res.slice(checks.length, checks.length + ops.length);
+    return groupCommitFor(this.client).submit(req);
   }
 
   /** Blocks until ovs-vswitchd reports `cur_cfg >= nextCfg` (a server-side wait; no polling). */
-  async waitApplied(nextCfg: number, timeoutMs = this.opts.waitTimeoutMs ?? 30_000): Promise<void> {
-    try {
-      await this.client.transact(OPEN_VSWITCH_DB, [wait('Open_vSwitch', [['cur_cfg', '>=', nextCfg]], ['cur_cfg'], [], { until: '!=', timeout: timeoutMs })] as const, {
-        timeoutMs: timeoutMs + 5000,
-      });
-    } catch (e) {
-      if (e instanceof OvsdbError && e.error === 'timed out') throw new TimeoutError(`ovs-vswitchd applying configuration ${nextCfg} (is ovs-vswitchd running?)`, timeoutMs);
-      throw e;
-    }
+  waitApplied(nextCfg: number, timeoutMs = this.opts.waitTimeoutMs ?? 30_000): Promise<void> {
+    return waitApplied(this.client, nextCfg, timeoutMs);
   }
 
   // ---- bridges ----
@@ -183,7 +179,7 @@ export class Vswitch {
       const cur = await this.selectOne('Bridge', [eq('name', name)], ['_uuid']);
       if (cur) return cur._uuid as Uuid;
     }
-    const id = ++this.seq;
+    const id = ++seq;
     const ops: Operation[] = [
       insert('Interface', { name, type: 'internal' }, `i${id}`),
       insert('Port', { name, interfaces: [namedUuid(`i${id}`)] }, `p${id}`),
@@ -246,7 +242,7 @@ export class Vswitch {
 
   /** Replaces the bridge's controllers (`ovs-vsctl set-controller`); an empty list removes them. */
   async setController(bridge: string, targets: readonly string[], o: ApplyOptions & { inactivityProbeMs?: number; maxBackoffMs?: number } = {}): Promise<void> {
-    const id = ++this.seq;
+    const id = ++seq;
     const ops: Operation[] = targets.map((target, k) =>
       insert('Controller', { target, inactivity_probe: o.inactivityProbeMs === undefined ? undefined : [o.inactivityProbeMs], max_backoff: o.maxBackoffMs === undefined ? undefined : [o.maxBackoffMs] }, `c${id}_${k}`),
     );
@@ -295,7 +291,7 @@ export class Vswitch {
 
   /** Adds ports to a bridge in ONE transaction (e.g. 1,000 internal ports). */
   async addPorts(bridge: string, ports: readonly PortSpec[], o: ApplyOptions = {}): Promise<PortResult[]> {
-    const base = ++this.seq;
+    const base = ++seq;
     const ops = ports.flatMap((p, k) => this.portOps(bridge, p, `${base}_${k}`));
     const res = await this.apply(ops, { ...o, requireBridges: [bridge] });
     const out: PortResult[] = ports.map((p, k) => ({ name: p.name, iface: (res[3 * k] as { uuid: Uuid }).uuid, port: (res[3 * k + 1] as { uuid: Uuid }).uuid, ofport: undefined, error: undefined }));
@@ -350,8 +346,9 @@ export class Vswitch {
 
   private async fillApplied(out: PortResult[]): Promise<void> {
     if (out.length === 0) return;
-    const [r] = await this.client.transact(OPEN_VSWITCH_DB, [select('Interface', [], ['_uuid', 'ofport', 'error'])] as const);
-    const byId = new Map(r.rows.map((x) => [(x._uuid as Uuid).uuid, x]));
+    const ops = out.map((p) => select('Interface', [byUuid(p.iface)], ['_uuid', 'ofport', 'error']));
+    const res = (await (this.opts.groupCommit === false ? this.client.transact(OPEN_VSWITCH_DB, ops) : groupCommitFor(this.client).read(ops))) as { rows: Record<string, Value>[] }[];
+    const byId = new Map(res.flatMap((r) => r.rows).map((x) => [(x._uuid as Uuid).uuid, x]));
     for (const p of out) {
       const row = byId.get(p.iface.uuid);
       const ofport = row?.ofport;
@@ -362,4 +359,194 @@ export class Vswitch {
       p.error = typeof e === 'string' && e !== '' ? e : undefined;
     }
   }
+}
+
+// ---- group commit ----
+
+interface CommitRequest {
+  ops: readonly Operation[];
+  required: readonly { table: string; name: string }[];
+  wait: boolean;
+  timeoutMs: number;
+}
+
+interface Queued extends CommitRequest {
+  resolve: (results: unknown[]) => void;
+  reject: (e: unknown) => void;
+}
+
+const checksOf = (r: CommitRequest): Operation[] => r.required.map((x) => mustExist(x.table, x.name));
+const bumpCfg = (): Operation[] => [mutate('Open_vSwitch', [], [mutation('next_cfg', '+=', 1)]), select('Open_vSwitch', [], ['next_cfg'])];
+const nextCfgOf = (res: unknown[]): number => Number((res[res.length - 1] as { rows: Record<string, Value>[] }).rows[0]?.next_cfg);
+
+/** A failed `require` check (a wait op with timeout 0) as the typed error the caller expects. */
+function missingRow(r: CommitRequest, e: unknown): unknown {
+  if (!(e instanceof OvsdbError) || e.error !== 'timed out' || e.opIndex === undefined || e.opIndex >= r.required.length) return e;
+  const m = r.required[e.opIndex];
+  return m.table === 'Bridge' ? new NoSuchBridgeError(m.name) : new LorisError('LORIS_OVSDB_NO_SUCH_ROW', `${m.table} ${m.name} does not exist; create it first`);
+}
+
+/** One request as its own transaction (checks, ops, next_cfg += 1); no wait. */
+async function commitAlone(client: OvsdbClient, r: CommitRequest): Promise<{ nextCfg: number; results: unknown[] }> {
+  const checks = checksOf(r);
+  try {
+    const res = await client.transact(OPEN_VSWITCH_DB, [...checks, ...r.ops, ...bumpCfg()]);
+    return { nextCfg: nextCfgOf(res), results: res.slice(checks.length, checks.length + r.ops.length) };
+  } catch (e) {
+    throw missingRow(r, e);
+  }
+}
+
+async function waitApplied(client: OvsdbClient, nextCfg: number, timeoutMs: number): Promise<void> {
+  try {
+    await client.transact(OPEN_VSWITCH_DB, [wait('Open_vSwitch', [['cur_cfg', '>=', nextCfg]], ['cur_cfg'], [], { until: '!=', timeout: timeoutMs })] as const, {
+      timeoutMs: timeoutMs + 5000,
+    });
+  } catch (e) {
+    if (e instanceof OvsdbError && e.error === 'timed out') throw new TimeoutError(`ovs-vswitchd applying configuration ${nextCfg} (is ovs-vswitchd running?)`, timeoutMs);
+    throw e;
+  }
+}
+
+const uuidNames = (ops: readonly Operation[]): string[] => ops.flatMap((op) => (op.op === 'insert' && op.uuidName !== undefined ? [op.uuidName] : []));
+
+/**
+ * Group commit: ovs-vswitchd reconfigures once per applied `next_cfg`, walking every port, so N separate
+ * transactions cost ~N reconfigurations. Requests queue per client; one group is in flight at a time (its
+ * transaction and, if any member waits, its wait for `cur_cfg`). A lone request runs exactly as before.
+ * A group of several is ONE transaction: each member's checks and ops in submission order, then one
+ * `next_cfg += 1`. If that transaction fails (one bad member aborts it all), every member is committed on
+ * its own, in order, so only the bad ones fail; the survivors then share one wait.
+ */
+class GroupCommit {
+  private queue: Queued[] = [];
+  private busy = false;
+  private scheduled = false;
+  private reads: { ops: readonly Operation[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }[] = [];
+  constructor(private readonly client: OvsdbClient) {}
+
+  /**
+   * Read-only operations (selects) issued in the same tick share one transaction — the members of a group
+   * resolve together and each reads its ports back. A failure retries each read on its own.
+   */
+  read(ops: readonly Operation[]): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      if (this.reads.push({ ops, resolve, reject }) > 1) return;
+      queueMicrotask(() => {
+        const batch = this.reads;
+        this.reads = [];
+        const alone = (r: (typeof batch)[number]): void => void this.client.transact(OPEN_VSWITCH_DB, r.ops).then(r.resolve, r.reject);
+        if (batch.length === 1) return alone(batch[0]);
+        this.client.transact(OPEN_VSWITCH_DB, batch.flatMap((r) => r.ops)).then(
+          (res) => {
+            let at = 0;
+            for (const r of batch) r.resolve(res.slice(at, (at += r.ops.length)));
+          },
+          () => batch.forEach(alone),
+        );
+      });
+    });
+  }
+
+  submit(r: CommitRequest): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...r, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.busy || this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    // A microtask: calls made in the same tick join the group; a lone call is not delayed.
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (this.busy) return;
+      this.busy = true;
+      void this.run(this.take()).finally(() => {
+        this.busy = false;
+        this.kick();
+      });
+    });
+  }
+
+  /** The queued requests whose named uuids don't clash (callers of apply() may pick their own names). */
+  private take(): Queued[] {
+    const names = new Set<string>();
+    const group: Queued[] = [];
+    const rest: Queued[] = [];
+    for (const q of this.queue) {
+      const mine = uuidNames(q.ops);
+      if (group.length > 0 && mine.some((n) => names.has(n))) {
+        rest.push(q);
+        continue;
+      }
+      for (const n of mine) names.add(n);
+      group.push(q);
+    }
+    this.queue = rest;
+    return group;
+  }
+
+  private async run(group: Queued[]): Promise<void> {
+    let committed: { q: Queued; results: unknown[] }[];
+    let nextCfg: number;
+    try {
+      ({ committed, nextCfg } = group.length === 1 ? await this.one(group[0]) : await this.combined(group));
+    } catch (e) {
+      for (const q of group) q.reject(e);
+      return;
+    }
+    for (const c of committed) if (!c.q.wait) c.q.resolve(c.results);
+    const waiting = committed.filter((c) => c.q.wait);
+    if (waiting.length === 0) return;
+    try {
+      await waitApplied(this.client, nextCfg, Math.max(...waiting.map((c) => c.q.timeoutMs)));
+      for (const c of waiting) c.q.resolve(c.results);
+    } catch (e) {
+      for (const c of waiting) c.q.reject(e);
+    }
+  }
+
+  private async one(q: Queued): Promise<{ committed: { q: Queued; results: unknown[] }[]; nextCfg: number }> {
+    const r = await commitAlone(this.client, q);
+    return { committed: [{ q, results: r.results }], nextCfg: r.nextCfg };
+  }
+
+  private async combined(group: Queued[]): Promise<{ committed: { q: Queued; results: unknown[] }[]; nextCfg: number }> {
+    const all: Operation[] = [];
+    const at: { start: number; checks: number }[] = [];
+    for (const q of group) {
+      const checks = checksOf(q);
+      at.push({ start: all.length, checks: checks.length });
+      all.push(...checks, ...q.ops);
+    }
+    try {
+      const res = await this.client.transact(OPEN_VSWITCH_DB, [...all, ...bumpCfg()]);
+      return { committed: group.map((q, k) => ({ q, results: res.slice(at[k].start + at[k].checks, at[k].start + at[k].checks + q.ops.length) })), nextCfg: nextCfgOf(res) };
+    } catch (e) {
+      // Only a transaction the server refused is known not to have committed; anything else (disconnect,
+      // timeout) fails the whole group.
+      if (!(e instanceof OvsdbError)) throw e;
+    }
+    // Each on its own, pipelined in submission order on the one connection.
+    const each = await Promise.allSettled(group.map((q) => commitAlone(this.client, q)));
+    const committed: { q: Queued; results: unknown[] }[] = [];
+    let nextCfg = 0;
+    each.forEach((s, k) => {
+      if (s.status === 'rejected') group[k].reject(s.reason);
+      else {
+        committed.push({ q: group[k], results: s.value.results });
+        nextCfg = Math.max(nextCfg, s.value.nextCfg);
+      }
+    });
+    return { committed, nextCfg };
+  }
+}
+
+const groups = new WeakMap<OvsdbClient, GroupCommit>();
+function groupCommitFor(client: OvsdbClient): GroupCommit {
+  let g = groups.get(client);
+  if (!g) groups.set(client, (g = new GroupCommit(client)));
+  return g;
 }
