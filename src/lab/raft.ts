@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LorisError } from '../errors.js';
@@ -74,8 +74,9 @@ function startServer(m: RaftMember, extra: string[] = []): number {
 
 async function waitStarted(m: RaftMember, pid: number): Promise<void> {
   await waitUntil(
-    `ovsdb-server ${m.index} pidfile`,
-    () => readPid(m.pidFile) !== undefined || (!pidAlive(pid) && Promise.reject(new Error(`ovsdb-server exited; see ${join(m.dir, 'ovsdb-server.log')}`))),
+    `ovsdb-server ${m.index} pidfile and control socket`,
+    // The pidfile is written before the unixctl socket exists: wait for both.
+    () => (readPid(m.pidFile) !== undefined && existsSync(m.ctl)) || (!pidAlive(pid) && Promise.reject(new Error(`ovsdb-server exited; see ${join(m.dir, 'ovsdb-server.log')}`))),
     10_000,
   );
 }
