@@ -80,7 +80,7 @@ try {
     unit: 'ms',
     runs,
     spread: Math.max(concurrent.spread, perPort.spread),
-    note: `${n.toLocaleString('en-US')} concurrent helper calls, combined into ${[...new Set(groupTxns)].join('/')} transactions by group commit (per run); ovs-vsctl per port measured on ${perPortSample} ports and scaled ×${scale}`,
+    note: `${n.toLocaleString('en-US')} concurrent helper calls, combined into ${[...new Set(groupTxns)].join('/')} transaction${groupTxns.every((x) => x === 1) ? '' : 's'} by group commit (per run); ovs-vsctl per port measured on ${perPortSample} ports and scaled ×${scale}`,
   });
   emit({
     bench: BENCH,
