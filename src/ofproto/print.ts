@@ -12,6 +12,7 @@ import { OFP_DEFAULT_PRIORITY, type FlowMod } from './flow-mod.js';
 import type { Instruction } from './instructions.js';
 import { CT_STATE_BITS, FIELD_NAMES, PORT_NAMES, TCP_FLAG_BITS, TUN_FLAG_BITS } from './print-names.js';
 import { formatActions } from './print-actions.js';
+import type { FlowStats } from './multipart-flow.js';
 
 export { formatActions } from './print-actions.js';
 
@@ -340,21 +341,8 @@ export function formatFlowMod(fm: FlowMod): string {
   return out.join(' ');
 }
 
-/** The parts of an OFPMP_FLOW reply entry formatFlow prints (structurally compatible with FlowStats). */
-export interface FlowStatsLike {
-  tableId: number;
-  durationSec: number;
-  durationNsec: number;
-  priority: number;
-  idleTimeout: number;
-  hardTimeout: number;
-  flags: number;
-  cookie: bigint;
-  packetCount: bigint;
-  byteCount: bigint;
-  match: Match;
-  instructions: Instruction[];
-}
+/** An OFPMP_FLOW reply entry, as formatFlow prints it (kept as a name for callers of the printer). */
+export type FlowStatsLike = FlowStats;
 
 /**
  * One flow the way `ovs-ofctl dump-flows` prints it:
