@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitUntil } from '../src/lab/exec.js';
-import { readPid, startVswitchd } from '../src/lab/ovs.js';
+import { killVswitchd, startVswitchd } from '../src/lab/ovs.js';
 import { ControllerLab, type Member } from '../test/e2e/controller-lab.js';
 import { emit, log, median, parseBenchArgs, size, spread } from './lib/index.js';
 
@@ -92,17 +92,7 @@ try {
     let tSynced = 0;
     const g = await pingThrough(cl, x1, x2, async () => {
       const synced = new Promise<void>((r) => c2.once('synced', () => r()));
-      const pid = readPid(h2.ovs.vswitchdPid);
-      if (!pid) throw new Error('no ovs-vswitchd pid');
-      process.kill(pid, 'SIGKILL');
-      await waitUntil('vswitchd gone', () => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      }, 5000, 5);
+      await killVswitchd(h2.ovs);
       await startVswitchd(h2.netns, h2.ovs);
       tUp = performance.now();
       await synced;

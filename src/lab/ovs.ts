@@ -169,3 +169,12 @@ export function ofctl(p: OvsPaths, args: string[]): Promise<string> {
 export function appctl(p: OvsPaths, args: string[]): Promise<string> {
   return sh(['ovs-appctl', '-t', p.vswitchdCtl, ...args]);
 }
+
+/** Kills the instance's ovs-vswitchd with SIGKILL (a crash) and waits until it is gone; returns its pid. */
+export async function killVswitchd(p: OvsPaths): Promise<number> {
+  const pid = readPid(p.vswitchdPid);
+  if (!pid) throw new Error(`no ovs-vswitchd pid in ${p.vswitchdPid}`);
+  process.kill(pid, 'SIGKILL');
+  await waitUntil('ovs-vswitchd gone', () => !pidAlive(pid), 5000, 5);
+  return pid;
+}
