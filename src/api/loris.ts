@@ -32,6 +32,7 @@ import {
   ovsVersion,
   vswitchdCtl,
   waitForEndpointFlows,
+  type FlowChangeSource,
 } from './switch.js';
 import {
   DEFAULT_BRIDGE,
@@ -93,6 +94,8 @@ export class Loris {
   private storeHandle: Promise<Store> | undefined;
   private rtnl: Rtnl | undefined;
   private ofConn: Promise<OfConnection> | undefined;
+  /** The controller this object runs as the agent (serve()): its updates end a connect's wait for flows early. */
+  private controller: Controller | undefined;
 
   constructor(opts: LorisOptions = {}) {
     this.db = opts.db ?? DEFAULT_DB;
@@ -116,6 +119,20 @@ export class Loris {
     this.ovsClient ??= connectOvs(this.db);
     this.ovsClient.catch(() => (this.ovsClient = undefined));
     return this.ovsClient;
+  }
+
+  /** Updates of the in-process controller's flows, when this object is the agent; undefined otherwise. */
+  private flowChanges(): FlowChangeSource | undefined {
+    const c = this.controller;
+    if (!c) return undefined;
+    return (onChange) => {
+      c.on('applied', onChange);
+      c.on('synced', onChange);
+      return () => {
+        c.off('applied', onChange);
+        c.off('synced', onChange);
+      };
+    };
   }
 
   /** One OpenFlow connection to the bridge's management socket, shared by concurrent operations. */
@@ -324,7 +341,7 @@ export class Loris {
           undo.push(async () => delPortIfExists(await this.ovs(), hostIfname));
         }
         this.progress('waiting for the agent to install the flows');
-        await waitForEndpointFlows(await this.openFlow(), ep.uuid, ofport);
+        await waitForEndpointFlows(await this.openFlow(), ep.uuid, ofport, { changes: this.flowChanges() });
         this.progress('flows installed');
         undo.length = 0;
         return { ...endpointInfo(ep), changed, hostInterface: hostIfname, ofport };
@@ -480,6 +497,7 @@ export class Loris {
     const controller = new Controller({ bridge: this.bridge, ovsdb, store, host: config.hostName, mgmtSocket: mgmtSocket(this.db, this.bridge), ...(ctl ? { vswitchdCtl: ctl } : {}) });
     controller.on('error', (e) => this.progress(`controller: ${e.message}`));
     await controller.start();
+    this.controller = controller;
     const beat = setInterval(() => void store.heartbeat().catch(() => undefined), HEARTBEAT_MS);
     writeAgentPidfile(this.runDir);
     const sock = agentSocketPath(this.runDir);
@@ -494,6 +512,7 @@ export class Loris {
         await new Promise<void>((r) => server.close(() => r()));
         rmSync(sock, { force: true });
         removeAgentPidfile(this.runDir);
+        this.controller = undefined;
         await controller.stop();
         ovsdb.close();
       },

@@ -134,20 +134,47 @@ export async function dumpFlows(conn: OfConnection, filter: { cookie?: bigint } 
   return replies.flatMap((r) => (r.kind === 'flow' ? r.flows : []));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Subscribes to "the flow table may have changed" (an in-process controller's updates); returns the unsubscribe. */
+export type FlowChangeSource = (onChange: () => void) => () => void;
+
+/** Longest pause between two looks at the switch while waiting for flows. */
+const MAX_POLL_MS = 25;
 
 /**
  * Waits until the controller has installed the flows of a local endpoint: a flow carrying the
- * endpoint's cookie that matches its OpenFlow port (the classifier entry). Polls the switch over `conn`
- * (one connection serves every concurrent wait of a Loris object).
+ * endpoint's cookie that matches its OpenFlow port (the classifier entry). Looks at the switch over
+ * `conn` (one connection serves every concurrent wait of a Loris object): at once, then after 1, 2, 4…
+ * up to 25 ms, and at once again whenever `changes` (the agent's own controller, when the wait runs
+ * inside the agent) reports an update of the table.
  */
-export async function waitForEndpointFlows(conn: OfConnection, endpointUuid: string, ofport: number, timeoutMs = 20_000): Promise<void> {
+export async function waitForEndpointFlows(conn: OfConnection, endpointUuid: string, ofport: number, o: { timeoutMs?: number; changes?: FlowChangeSource } = {}): Promise<void> {
+  const timeoutMs = o.timeoutMs ?? 20_000;
   const cookie = ownerCookie({ kind: 'endpoint', id: endpointUuid }, true);
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const flows = await dumpFlows(conn, { cookie });
-    if (flows.some((f) => f.match.inPort === ofport)) return;
-    if (Date.now() > deadline) throw new TimeoutError(`the loris agent installing the flows of port ${ofport} (is loris agent running? see its log)`, timeoutMs);
-    await sleep(25);
+  let updates = 0;
+  let wake: (() => void) | undefined;
+  // Subscribed before the first look, so an update between a look and the pause is not missed.
+  const off = o.changes?.(() => {
+    updates++;
+    wake?.();
+  });
+  try {
+    for (let pause = 1; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+      const seen = updates;
+      const flows = await dumpFlows(conn, { cookie });
+      if (flows.some((f) => f.match.inPort === ofport)) return;
+      if (Date.now() > deadline) throw new TimeoutError(`the loris agent installing the flows of port ${ofport} (is loris agent running? see its log)`, timeoutMs);
+      if (updates !== seen) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    off?.();
   }
 }

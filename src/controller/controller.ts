@@ -90,6 +90,8 @@ export interface ControllerOptions {
 export interface ControllerEvents {
   /** A full reconciliation finished after (re)connecting. */
   synced: [{ added: number; modified: number; deleted: number; unchanged: number; ms: number; phases: { dumpMs: number; computeMs: number; diffMs: number; applyMs: number } }];
+  /** An incremental update of some owners' flows is in the switch (its bundle was committed). */
+  applied: [{ owners: number; mods: number }];
   /** The OpenFlow connection dropped. */
   disconnected: [LorisError | undefined];
   /** A background step failed (logged too); the controller keeps running. */
@@ -554,6 +556,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.metrics.reconciles.inc({ kind: 'incremental' });
     end();
     if (mods.length) this.log.debug({ owners: dirty.length, mods: mods.length }, 'incremental update');
+    this.emit('applied', { owners: dirty.length, mods: mods.length });
   }
 
   // --- DHCP ------------------------------------------------------------------------------------------------------
