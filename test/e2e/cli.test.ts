@@ -2,7 +2,10 @@ import anyTest, { type TestFn } from 'ava';
 import { Lab, type LabContainer, type LabHost } from '../../src/lab/index.js';
 import { run, waitUntil } from '../../src/lab/exec.js';
 import type { CleanupResult, ConnectResult, InitResult, StatusResult } from '../../src/api/types.js';
-import { loris, lorisJson, snapshot } from './cli-helpers.js';
+import { fileURLToPath } from 'node:url';
+import { hostArgs, loris, lorisJson, snapshot } from './cli-helpers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /*
  * The `loris` command end to end on 2 emulated hosts, with the original tool's command lines run inside
@@ -23,7 +26,7 @@ test.before(async (t) => {
   const lab = await Lab.create();
   const [h1, h2] = await Promise.all([lab.addHost('h1'), lab.addHost('h2')]);
   const c: Record<string, LabContainer> = {};
-  for (const n of ['c1', 'c2', 'c3', 'c4', 'c5']) c[n] = await lab.addContainer(n, 'netns');
+  for (const n of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']) c[n] = await lab.addContainer(n, 'netns');
   t.context = { lab, h1, h2, c, store: `unix:${h1.ovs.dbSock}` };
 });
 
@@ -129,6 +132,40 @@ test.serial('connect: eth1 across hosts, idempotent, a second pod gives eth2, dh
   t.regex(flows.out, /table=0, .*priority=100,in_port=\d+/);
 });
 
+test.serial('the installed command: bin/loris.js hands a plain connect/disconnect to the agent through the dist/cli-fast.cjs bundle, with the same output and errors as the sources', async (t) => {
+  const { lab, h1, c } = t.context;
+  // The bundle `npm run build` makes (the tsc part is not needed: nothing here leaves the fast path).
+  const build = await run(['npm', '--prefix', ROOT, 'run', '--silent', 'build:cli-fast'], { timeoutMs: 60_000 });
+  t.is(build.code, 0, build.stderr);
+  const bin = async (args: string[]) => {
+    const r = await run(lab.inHost(h1, [`${ROOT}bin/loris.js`, ...hostArgs(h1), ...args]), { timeoutMs: 60_000 });
+    return { status: r.code ?? -1, out: r.stdout, err: r.stderr };
+  };
+  const ok = await bin(['-v', 'connect', ns(c.c6), '10.1.0.6']);
+  t.is(ok.status, 0, ok.err);
+  t.regex(ok.out, /^connected: \S+ eth1 10\.1\.0\.6\/24 ([0-9a-f]{2}:){5}[0-9a-f]{2} pod 1 \(static\)$/m);
+  t.regex(ok.err, /done by the loris agent/);
+  await waitUntil('c6 -> c1', async () => (await lab.ping(c.c6, '10.1.0.1')).ok, 10_000, 100);
+  // Errors: the same exit status and message as the CLI run from its sources (tsx), and nothing changed.
+  const before = await snapshot(lab, h1, h1.ovs.dbSock);
+  const failing = [['connect', ns(c.c6), '10.1.0.300'], ['connect', 'netns:lr-no-such-netns', '10.1.0.7'], ['connect', ns(c.c6), '10.1.0.1']];
+  for (const args of [...failing, ['disconnect', ns(c.c6), '99']]) {
+    const [viaBin, viaSources] = [await bin(args), await loris(lab, h1, args)];
+    if (failing.includes(args)) {
+      t.not(viaBin.status, 0, args.join(' '));
+      t.regex(viaBin.err, /^loris: .+\n$/, args.join(' '));
+    } else t.regex(viaBin.out, /was not connected to pod 99, nothing changed/);
+    t.is(viaBin.status, viaSources.status, args.join(' '));
+    t.is(viaBin.err, viaSources.err, args.join(' '));
+    t.is(viaBin.out, viaSources.out, args.join(' '));
+  }
+  t.is(await snapshot(lab, h1, h1.ovs.dbSock), before, 'failed and no-op commands changed nothing');
+  const d = await bin(['--json', 'disconnect', ns(c.c6)]);
+  t.is(d.status, 0, d.err);
+  t.like(JSON.parse(d.out), { changed: true, interface: 'eth1', pod: 1 });
+  t.notRegex((await run(lab.inContainer(c.c6, ['ip', '-o', 'link']))).stdout, /eth1/);
+});
+
 test.serial('disconnect, then cleanup removes everything loris created, and can run twice', async (t) => {
   const { lab, h1, h2, c, store } = t.context;
   const d = await loris(lab, h1, ['disconnect', ns(c.c1), '2']);
@@ -147,5 +184,5 @@ test.serial('disconnect, then cleanup removes everything loris created, and can 
   }
   const rows = await run(['ovsdb-client', 'transact', store, JSON.stringify(['Loris', { op: 'select', table: 'Endpoint', where: [] }, { op: 'select', table: 'Host', where: [] }])]);
   t.regex(rows.stdout, /^\[\{"rows":\[\]\},\{"rows":\[\]\}\]/);
-  for (const x of [c.c1, c.c2, c.c3, c.c4, c.c5]) t.notRegex((await run(lab.inContainer(x, ['ip', '-o', 'link']))).stdout, /eth\d/);
+  for (const x of [c.c1, c.c2, c.c3, c.c4, c.c5, c.c6]) t.notRegex((await run(lab.inContainer(x, ['ip', '-o', 'link']))).stdout, /eth\d/);
 });
