@@ -12,14 +12,21 @@ export interface MainIo {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+export interface MainOptions {
+  /** Try the agent fast path first (default true; bin/loris.js passes false after trying it itself). */
+  fast?: boolean;
+}
+
 /**
  * Runs the `loris` command line and returns its exit status (never calls process.exit itself, so
  * tests can run it in-process). `argv` is the full process argv (node, script, args…).
  */
-export async function main(argv: readonly string[] = process.argv, io: MainIo = {}): Promise<number> {
+export async function main(argv: readonly string[] = process.argv, io: MainIo = {}, opts: MainOptions = {}): Promise<number> {
   // connect/disconnect with a running agent: no commander, no protocol code (see fast.ts).
-  const fast = await runFast(argv.slice(2), io);
-  if (fast !== undefined) return fast;
+  if (opts.fast !== false) {
+    const fast = await runFast(argv.slice(2), io);
+    if (fast !== undefined) return fast;
+  }
   const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program.js')]);
   const wantsJson = argv.includes('--json');
   const verbose = argv.filter((a) => a === '-v' || a === '--verbose').length + 2 * argv.filter((a) => a === '-vv').length;
