@@ -90,9 +90,9 @@ async function main(): Promise<void> {
     const refEach = await measure(ipDetachAll, { runs: RUNS, warmup: 0, before: ipAttachAll, after: check, label: 'ip detach each' });
     host.close();
 
-    emit({ bench: 'attach', metric: `attach+detach ${N} namespaces`, loris: loris.median, reference: ref.median, unit: 'ms', runs: RUNS, spread: loris.spread, note: 'loris: attach() each + one group delete; reference: 4 ip processes per attach + ip link del each' });
-    emit({ bench: 'attach', metric: 'attach latency (one namespace)', loris: lorisLatency, reference: refLatency, unit: 'ms', runs: RUNS * N, spread: null });
-    emit({ bench: 'attach', metric: `detach ${N} one by one`, loris: lorisEach.median, reference: refEach.median, unit: 'ms', runs: RUNS, spread: lorisEach.spread });
+    emit({ bench: 'attach', metric: `attach-${N}`, what: `${N} containers (namespaces) attached and detached`, loris: loris.median, reference: ref.median, unit: 'ms', runs: RUNS, spread: loris.spread, note: 'loris: attach() each + one group delete; reference: 4 ip processes per attach + ip link del each' });
+    emit({ bench: 'attach', metric: 'attach-latency', what: 'one attach (veth, move, rename, address, up)', loris: lorisLatency, reference: refLatency, unit: 'ms', runs: RUNS * N, spread: null });
+    emit({ bench: 'attach', metric: `detach-${N}-each`, what: `${N} detached one by one`, loris: lorisEach.median, reference: refEach.median, unit: 'ms', runs: RUNS, spread: lorisEach.spread });
   } finally {
     await lab.dispose();
   }

@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     emit({
       bench: 'connect',
       metric: `connect-${n}`,
+      what: `${n} containers connected concurrently through the library API, until each can ping`,
       loris: s.median,
       reference: refConnect,
       unit: 'ms',
@@ -150,12 +151,13 @@ async function main(): Promise<void> {
       better: 'lower',
       note: `reference = the original bash loris's recorded 18.84 s for 100 sequential connects${n === 100 ? '' : `, scaled to ${n}`}; not re-measured (the tool is not available here)`,
     });
-    const cliMetric = (k: keyof CliTimes, metric: string, env: string): void => {
+    const cliMetric = (k: keyof CliTimes, metric: string, what: string, env: string): void => {
       const c = summarize(cliTimes[k]);
       const n0 = summarize(node[k]).median;
       emit({
         bench: 'connect',
         metric,
+        what,
         loris: c.median,
         reference: REF_CLI_P50_MS,
         unit: 'ms',
@@ -165,9 +167,9 @@ async function main(): Promise<void> {
         note: `process start to exit of the installed command (bin/loris.js + dist/cli-fast.cjs; the running agent does the work, over its socket)${env}; Node's own start, \`node -e 0\`, took ${n0.toFixed(0)} ms p50 in the same runs, so loris's own share is ${(c.median - n0).toFixed(0)} ms; reference = the original's recorded 187 ms p50, not re-measured`,
       });
     };
-    cliMetric('asIs', 'connect-cli-p50', process.env.NODE_EXTRA_CA_CERTS === undefined ? '' : ', in this machine\'s environment (NODE_EXTRA_CA_CERTS set)');
+    cliMetric('asIs', 'connect-cli-p50', 'one `loris connect`, process start to exit, p50', process.env.NODE_EXTRA_CA_CERTS === undefined ? '' : ', in this machine\'s environment (NODE_EXTRA_CA_CERTS set)');
     if (cliTimes.noExtraCa.length > 0) {
-      cliMetric('noExtraCa', 'connect-cli-p50-no-extra-ca', ', NODE_EXTRA_CA_CERTS unset (Node 20 parses that file and its own root store at every start; loris never uses Node\'s default CA store: its ssl: remotes carry their own CA)');
+      cliMetric('noExtraCa', 'connect-cli-p50-no-extra-ca', 'the same with NODE_EXTRA_CA_CERTS unset', ', NODE_EXTRA_CA_CERTS unset (Node 20 parses that file and its own root store at every start; loris never uses Node\'s default CA store: its ssl: remotes carry their own CA)');
     }
   } finally {
     await lab.dispose();

@@ -62,7 +62,7 @@ try {
   const spread = (xs: number[]): number => (Math.max(...xs) - Math.min(...xs)) / med(xs);
   log(`loris ${rates.loris.map((x) => x.toFixed(2)).join(', ')} Gbit/s (${flowsLoris} flows); NORMAL ${rates.normal.map((x) => x.toFixed(2)).join(', ')} Gbit/s`);
   emit({
-    bench: 'datapath', metric: 'iperf3 TCP pod→pod across hosts (VXLAN, userspace datapath)', loris: med(rates.loris), reference: med(rates.normal),
+    bench: 'datapath', metric: 'tcp-throughput', what: 'iperf3 TCP pod→pod across hosts (VXLAN, userspace datapath)', loris: med(rates.loris), reference: med(rates.normal),
     unit: 'Gbit/s', better: 'higher', runs: rates.loris.length, spread: spread(rates.loris),
     note: 'reference: the same bridge, ports and tunnel with one actions=NORMAL flow (no isolation, no port security)',
   });

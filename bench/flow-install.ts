@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Lab } from '../src/lab/index.js';
 import { OfConnection } from '../src/ofproto/connection.js';
 import type { FlowMod } from '../src/ofproto/flow-mod.js';
-import { emit, log, parseBenchArgs, perSecond, ratio, size, summarize, timeCommand, timeOnce } from './lib/index.js';
+import { emit, log, parseBenchArgs, perSecond, ratio, size, sizeId, summarize, timeCommand, timeOnce } from './lib/index.js';
 
 const args = parseBenchArgs();
 const n = size(args, 100_000, 1_000);
@@ -81,10 +81,10 @@ try {
   const ofctl = summarize(samples.ofctl);
   const loris = summarize(samples.loris);
   emit({
-    bench: 'flow-install', metric: `install ${n} flows (bundle, to commit reply)`, loris: loris.median, reference: ofctl.median,
+    bench: 'flow-install', metric: `install-${sizeId(n)}`, what: `${n.toLocaleString('en-US')} flows into ovs-vswitchd in one bundle, to the commit reply`, loris: loris.median, reference: ofctl.median,
     ratio: ratio(ofctl.median, loris.median), unit: 'ms', runs, spread: loris.spread,
   });
-  emit({ bench: 'flow-install', metric: 'flows per second', loris: Math.round(perSecond(n, loris.median)), reference: Math.round(perSecond(n, ofctl.median)), ratio: ratio(ofctl.median, loris.median), unit: 'flows/s', runs, spread: loris.spread });
+  emit({ bench: 'flow-install', metric: 'install-rate', what: 'flows installed per second (the same runs)', loris: Math.round(perSecond(n, loris.median)), reference: Math.round(perSecond(n, ofctl.median)), ratio: ratio(ofctl.median, loris.median), unit: 'flows/s', runs, spread: loris.spread });
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await lab.dispose();

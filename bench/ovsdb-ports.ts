@@ -74,10 +74,11 @@ try {
   await vs.delBridge(BR, { ifExists: true });
   const scale = n / perPortSample;
   log(`per-port reference scaled ×${scale} from ${perPortSample} ports`);
-  emit({ bench: BENCH, metric: `${n} internal ports, one transaction vs one ovs-vsctl`, loris: oneTxn.median, reference: vsctlOne.median, unit: 'ms', runs, spread: Math.max(oneTxn.spread, vsctlOne.spread) });
+  emit({ bench: BENCH, metric: 'txn-1', what: `${n.toLocaleString('en-US')} internal ports in one transaction vs one ovs-vsctl call with ${n.toLocaleString('en-US')} clauses`, loris: oneTxn.median, reference: vsctlOne.median, unit: 'ms', runs, spread: Math.max(oneTxn.spread, vsctlOne.spread) });
   emit({
     bench: BENCH,
-    metric: `${n} internal ports, concurrent transactions vs ovs-vsctl per port`,
+    metric: `txns-${n}`,
+    what: `${n.toLocaleString('en-US')} internal ports as ${n.toLocaleString('en-US')} concurrent transactions vs one ovs-vsctl per port`,
     loris: concurrent.median,
     reference: perPort.median * scale,
     unit: 'ms',
@@ -87,7 +88,8 @@ try {
   });
   emit({
     bench: BENCH,
-    metric: `${n} internal ports, concurrent transactions without group commit vs ovs-vsctl per port`,
+    metric: `txns-${n}-no-group-commit`,
+    what: `the same ${n.toLocaleString('en-US')} concurrent transactions with group commit off`,
     loris: separate.median,
     reference: perPort.median * scale,
     unit: 'ms',

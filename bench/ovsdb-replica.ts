@@ -115,8 +115,8 @@ try {
   const pp50 = pyRuns.map((r) => r.p50);
   const pp99 = pyRuns.map((r) => r.p99);
   const note = pyNote ?? `${n} sequential writes per run; reference: OVS Python IDL, timed in Python`;
-  emit({ bench: BENCH, metric: 'write → onInsert latency, median', loris: median(lp50), reference: pp50.length ? median(pp50) : null, unit: 'ms', runs, spread: spread(lp50), note });
-  emit({ bench: BENCH, metric: 'write → onInsert latency, p99 (target < 5 ms)', loris: median(lp99), reference: pp99.length ? median(pp99) : null, unit: 'ms', runs, spread: spread(lp99), note });
+  emit({ bench: BENCH, metric: 'event-latency-p50', what: 'a write by another client → the replica\'s onInsert, median of the per-run p50', loris: median(lp50), reference: pp50.length ? median(pp50) : null, unit: 'ms', runs, spread: spread(lp50), note });
+  emit({ bench: BENCH, metric: 'event-latency-p99', what: 'a write by another client → the replica\'s onInsert, p99 (target < 5 ms)', loris: median(lp99), reference: pp99.length ? median(pp99) : null, unit: 'ms', runs, spread: spread(lp99), note });
   await replica.stop();
 } finally {
   writer?.close();

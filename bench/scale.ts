@@ -21,7 +21,7 @@ import { del, insert, type Operation } from '../src/ovsdb/operations.js';
 import { desiredFlows, type PipelineEndpoint } from '../src/controller/pipeline.js';
 import { STORE_DB } from '../src/store/index.js';
 import { ControllerLab } from '../test/e2e/controller-lab.js';
-import { emit, log, median, parseBenchArgs, round, spread, timeCommand, type SeriesPoint } from './lib/index.js';
+import { emit, log, median, parseBenchArgs, round, sizeId, spread, timeCommand, type SeriesPoint } from './lib/index.js';
 
 const args = parseBenchArgs();
 const sizes = args.small ? [10, 100] : [10, 100, 1000, 10_000];
@@ -41,7 +41,7 @@ for (const n of [10, 100, 1000, 10_000]) {
   log(`pure: ${n} endpoints → ${flows} flows (${(flows / n).toFixed(2)} per endpoint) in ${(performance.now() - t0).toFixed(1)} ms`);
   perEndpoint.push({ x: n, y: round(flows / n) });
 }
-emit({ bench: 'scale', metric: 'flows per endpoint (computed pipeline)', loris: perEndpoint[perEndpoint.length - 1].y, reference: null, unit: 'flows/endpoint', runs: 1, spread: 0, series: perEndpoint, seriesX: 'endpoints', note: 'constant = linear growth; 10 pods, 1 local endpoint per pod, the rest on 9 peers' });
+emit({ bench: 'scale', metric: 'flows-per-endpoint', what: 'flows per endpoint of the computed pipeline, by number of endpoints', loris: perEndpoint[perEndpoint.length - 1].y, reference: null, unit: 'flows/endpoint', runs: 1, spread: 0, series: perEndpoint, seriesX: 'endpoints', note: 'constant = linear growth; 10 pods, 1 local endpoint per pod, the rest on 9 peers' });
 
 // 2-4. Real switch.
 const cl = await ControllerLab.create({ hosts: 1, start: false });
@@ -129,15 +129,15 @@ try {
       if (r > 0) refMs.push(ms);
     }
     log(`${n} endpoints: ${flowCount} flows; loris start→in sync ${lorisMs.map((x) => x.toFixed(0)).join('/')} ms; ovs-ofctl --bundle add-flows ${refMs.map((x) => x.toFixed(0)).join('/')} ms; incremental ${median(inc).toFixed(1)} ms; RSS ${rss[rss.length - 1].y} MiB`);
-    convergence.push({ x: n, y: round(median(lorisMs)), reference: round(median(refMs)) });
+    convergence.push({ x: n, y: round(median(lorisMs) / 1000), reference: round(median(refMs) / 1000) });
     incremental.push({ x: n, y: round(median(inc)) });
     restart.push({ x: n, y: round(median(restartMs)), reference: round(median(replaceMs)) });
     log(`${n} endpoints: restart in sync ${restartMs.map((x) => x.toFixed(0)).join('/')} ms (last: ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}); ovs-ofctl --bundle replace-flows ${replaceMs.map((x) => x.toFixed(0)).join('/')} ms`);
     if (n === sizes[sizes.length - 1]) {
-      emit({ bench: 'scale', metric: `start-up convergence, ${n} endpoints (${flowCount} flows)`, loris: median(lorisMs), reference: median(refMs), unit: 'ms', runs: lorisMs.length, spread: spread(lorisMs), series: convergence, seriesX: 'endpoints', note: 'loris: controller start on an empty table until in sync (bridge, tunnels, connect, dump, diff, bundle); reference: ovs-ofctl --bundle add-flows of the same flows' });
-      emit({ bench: 'scale', metric: `controller restart with the table in sync, ${n} endpoints`, loris: median(restartMs), reference: median(replaceMs), unit: 'ms', runs: restartMs.length, spread: spread(restartMs), series: restart, seriesX: 'endpoints', note: 'loris: start() until in sync (dump, diff, nothing sent); reference: ovs-ofctl --bundle replace-flows of the same table (dump, diff, nothing sent)' });
-      emit({ bench: 'scale', metric: `incremental: new endpoint → flows acked, at ${n} endpoints`, loris: median(inc), reference: null, unit: 'ms', runs: inc.length, spread: spread(inc), series: incremental, seriesX: 'endpoints', note: 'store write (one OVSDB transaction) → replica event → per-owner diff → bundle acked' });
-      emit({ bench: 'scale', metric: `process RSS with ${n} endpoints`, loris: rss[rss.length - 1].y, reference: null, unit: 'MiB', runs: 1, spread: 0, series: rss, seriesX: 'endpoints', note: 'the bench process: controller + store replica + lab helpers' });
+      emit({ bench: 'scale', metric: `converge-${sizeId(n)}-s`, what: `controller start-up convergence, ${n.toLocaleString('en-US')} endpoints (${flowCount.toLocaleString('en-US')} flows)`, loris: median(lorisMs) / 1000, reference: median(refMs) / 1000, unit: 's', runs: lorisMs.length, spread: spread(lorisMs), series: convergence, seriesX: 'endpoints', note: 'loris: controller start on an empty table until in sync (bridge, tunnels, connect, dump, diff, bundle); reference: ovs-ofctl --bundle add-flows of the same flows' });
+      emit({ bench: 'scale', metric: `restart-in-sync-${sizeId(n)}`, what: `controller restart with the table in sync, ${n.toLocaleString('en-US')} endpoints`, loris: median(restartMs), reference: median(replaceMs), unit: 'ms', runs: restartMs.length, spread: spread(restartMs), series: restart, seriesX: 'endpoints', note: 'loris: start() until in sync (dump, diff, nothing sent); reference: ovs-ofctl --bundle replace-flows of the same table (dump, diff, nothing sent)' });
+      emit({ bench: 'scale', metric: `incremental-${sizeId(n)}`, what: `a new endpoint → its flows acked, at ${n.toLocaleString('en-US')} endpoints`, loris: median(inc), reference: null, unit: 'ms', runs: inc.length, spread: spread(inc), series: incremental, seriesX: 'endpoints', note: 'store write (one OVSDB transaction) → replica event → per-owner diff → bundle acked' });
+      emit({ bench: 'scale', metric: `rss-${sizeId(n)}-mb`, what: `process RSS with ${n.toLocaleString('en-US')} endpoints`, loris: rss[rss.length - 1].y, reference: null, unit: 'MiB', runs: 1, spread: 0, series: rss, seriesX: 'endpoints', note: 'the bench process: controller + store replica + lab helpers' });
     }
   }
 } finally {

@@ -76,10 +76,10 @@ try {
   const p50Seq = seqLatencies.slice(1).map((l) => percentile(l, 50));
   log(`sequential p50 ${p50Seq.map((x) => x.toFixed(2)).join(', ')} ms; p99 ${p99Seq.map((x) => x.toFixed(2)).join(', ')} ms`);
 
-  emit({ bench: BENCH, metric: `allocations/s, one pod, ${clients} clients × ${lanes} in flight`, loris: median(rates), reference: null, ratio: null, unit: 'allocations/s', runs, spread: spread(rates), note: NOTE });
-  emit({ bench: BENCH, metric: `allocation txn p99 under that load`, loris: median(p99Load), reference: null, ratio: null, unit: 'ms', runs, spread: spread(p99Load), note: NOTE });
-  emit({ bench: BENCH, metric: `allocation txn p50 under that load`, loris: median(p50Load), reference: null, ratio: null, unit: 'ms', runs, spread: spread(p50Load), note: NOTE });
-  emit({ bench: BENCH, metric: `allocation txn p99, one client, one in flight`, loris: median(p99Seq), reference: null, ratio: null, unit: 'ms', runs, spread: spread(p99Seq), note: NOTE });
+  emit({ bench: BENCH, metric: 'alloc-rate', what: `address allocations per second, one pod, ${clients} clients × ${lanes} in flight`, loris: median(rates), reference: null, ratio: null, unit: 'allocations/s', runs, spread: spread(rates), note: NOTE });
+  emit({ bench: BENCH, metric: 'alloc-p99-load', what: 'allocation transaction p99 under that load', loris: median(p99Load), reference: null, ratio: null, unit: 'ms', runs, spread: spread(p99Load), note: NOTE });
+  emit({ bench: BENCH, metric: 'alloc-p50-load', what: 'allocation transaction p50 under that load', loris: median(p50Load), reference: null, ratio: null, unit: 'ms', runs, spread: spread(p50Load), note: NOTE });
+  emit({ bench: BENCH, metric: 'alloc-p99-one', what: 'allocation transaction p99, one client, one in flight', loris: median(p99Seq), reference: null, ratio: null, unit: 'ms', runs, spread: spread(p99Seq), note: NOTE });
 } finally {
   for (const s of stores) await s.close();
   await lab.dispose();

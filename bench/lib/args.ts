@@ -21,3 +21,8 @@ export function parseBenchArgs(argv: readonly string[] = process.argv.slice(2)):
 export function size<T>(args: BenchArgs, full: T, small: T): T {
   return args.small ? small : full;
 }
+
+/** A size as metric ids spell it: 100000 → `100k`, 10000 → `10k`, 150 → `150`. */
+export function sizeId(n: number): string {
+  return n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}

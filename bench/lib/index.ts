@@ -15,4 +15,4 @@ export {
 } from './result.js';
 export { runTimed, timeCommand, commandError, which, type CommandOptions, type TimedRun } from './command.js';
 export { runPython, runPythonJson, hasPythonModule, SYSTEM_PYTHON } from './python.js';
-export { parseBenchArgs, size, type BenchArgs } from './args.js';
+export { parseBenchArgs, size, sizeId, type BenchArgs } from './args.js';

@@ -80,6 +80,11 @@ export function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** The metric column: the id in code type, then what it measures when the bench said. */
+export function metricCell(r: Pick<BenchResult, 'metric' | 'what'>): string {
+  return r.what ? `\`${cell(r.metric)}\` ${cell(r.what)}` : cell(r.metric);
+}
+
 /** A figure as the table prints it: thousands separators from 1,000 up, else 4 significant digits; — for null. */
 export function formatNumber(x: number | null | undefined): string {
   if (x == null) return '—';
@@ -163,7 +168,7 @@ export function renderMarkdown(run: RunRecord, charts: readonly Chart[], opts: M
   for (const b of run.benches) {
     for (const r of b.results) {
       out.push(
-        `| ${cell(r.bench)} | ${cell(r.metric)} | ${formatNumber(r.loris)} | ${formatNumber(r.reference)} | ${formatRatioCell(r.ratio)} | ${cell(r.unit)} | ${formatNumber(r.runs)} | ${formatSpread(r.spread)} | ${cell(r.note ?? '')} |`,
+        `| ${cell(r.bench)} | ${metricCell(r)} | ${formatNumber(r.loris)} | ${formatNumber(r.reference)} | ${formatRatioCell(r.ratio)} | ${cell(r.unit)} | ${formatNumber(r.runs)} | ${formatSpread(r.spread)} | ${cell(r.note ?? '')} |`,
       );
     }
     if (b.status !== 'ok') {

@@ -5,8 +5,9 @@
  *    "unit":"ms","runs":5,"spread":0.04}
  *
  * `ratio > 1` means loris is ahead (for times: reference / loris; for rates: loris / reference); null for absolute
- * metrics with no reference. Optional fields: `series` (a scaling curve), `seriesX` (the x-axis name), `note` (why a
- * value is missing or how it was obtained, shown in the report).
+ * metrics with no reference. `metric` is a short id (the benchmark issue's names: `install-100k`, `connect-cli-p50`, …).
+ * Optional fields: `what` (the metric in words, shown next to the id), `series` (a scaling curve), `seriesX` (the
+ * x-axis name), `note` (why a value is missing or how it was obtained, shown in the report).
  */
 import { LorisError } from '../../src/errors.js';
 import { round } from './stats.js';
@@ -30,6 +31,8 @@ export interface BenchResult {
   series?: SeriesPoint[];
   /** Name of the series' x axis, e.g. `containers` or `endpoints`. */
   seriesX?: string;
+  /** What the metric measures, in words (the id alone is terse). */
+  what?: string;
   note?: string;
 }
 
@@ -113,6 +116,8 @@ export function parseResultLine(line: string): BenchResult {
   if (field(o, 'series') !== undefined) r.series = parseSeries(o.series);
   const seriesX = field(o, 'seriesX');
   if (typeof seriesX === 'string') r.seriesX = seriesX;
+  const what = field(o, 'what');
+  if (typeof what === 'string') r.what = what;
   const note = field(o, 'note');
   if (typeof note === 'string') r.note = note;
   return r;
@@ -174,6 +179,7 @@ export function toResult(input: EmitInput): BenchResult {
       p.reference === undefined ? { x: p.x, y: round(p.y) } : { x: p.x, y: round(p.y), reference: r(p.reference) },
     );
   if (rest.seriesX) out.seriesX = rest.seriesX;
+  if (rest.what) out.what = rest.what;
   if (rest.note) out.note = rest.note;
   return out;
 }

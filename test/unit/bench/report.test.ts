@@ -8,6 +8,7 @@ import {
   mergeRuns,
   slug,
   cell,
+  metricCell,
   formatNumber,
   RUN_RECORD_VERSION,
   type RunRecord,
@@ -211,6 +212,8 @@ test('helpers: slug, cell escaping, number formatting', (t) => {
   t.is(formatNumber(1234567.8), '1,234,568');
   t.is(formatNumber(0.012345), '0.01235');
   t.is(formatNumber(12.5), '12.5');
+  t.is(metricCell({ metric: 'install-100k' }), 'install-100k');
+  t.is(metricCell({ metric: 'txn-1', what: 'ports | one txn' }), '`txn-1` ports \\| one txn');
 });
 
 test('mergeRuns: rerun benches replace theirs in place, new ones append, the base date is remembered', async (t) => {

@@ -88,3 +88,10 @@ test('toResult computes the ratio, rounds, and defaults runs/spread to null', (t
   t.deepEqual(parseResultLine(JSON.stringify(r)), r);
   t.is(toResult({ bench: 'b', metric: 'm', loris: 10, reference: 5, unit: '/s', better: 'higher' }).ratio, 2);
 });
+
+test('keeps what, the metric in words, and emit-style input carries it through', (t) => {
+  const r = parseResultLine('{"bench":"restart","metric":"controller-restart-lost","loris":0,"reference":2,"ratio":null,"unit":"packets","runs":5,"spread":null,"what":"pings lost over a kill -9"}');
+  t.is(r.what, 'pings lost over a kill -9');
+  t.is(toResult({ bench: 'b', metric: 'm', what: 'in words', loris: 1, reference: 2, unit: 'ms' }).what, 'in words');
+  t.false('what' in toResult({ bench: 'b', metric: 'm', loris: 1, reference: 2, unit: 'ms' }));
+});

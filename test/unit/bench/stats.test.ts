@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { median, percentile, spread, summarize, round } from '../../../bench/lib/stats.js';
 import { measure, perSecond } from '../../../bench/lib/measure.js';
-import { parseBenchArgs, size } from '../../../bench/lib/args.js';
+import { parseBenchArgs, size, sizeId } from '../../../bench/lib/args.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 
 test('median of odd and even counts, order-independent', (t) => {
@@ -65,4 +65,12 @@ test('perSecond and args', (t) => {
   t.deepEqual(parseBenchArgs(['--small', 'x']), { small: true, rest: ['x'] });
   t.is(size(parseBenchArgs([]), 100, 1), 100);
   t.is(size(parseBenchArgs(['--small']), 100, 1), 1);
+});
+
+test('sizeId spells sizes the way metric ids do', (t) => {
+  t.is(sizeId(100_000), '100k');
+  t.is(sizeId(10_000), '10k');
+  t.is(sizeId(1_000), '1k');
+  t.is(sizeId(150), '150');
+  t.is(sizeId(1_500), '1500');
 });
