@@ -35,6 +35,8 @@ interface WorkerConfig {
   runDir: string;
   storeFile: string;
   containers: string[];
+  /** Numbers of containers connected at once, for the scaling curve; the last is all of `containers`. */
+  sizes: number[];
   probeIp: string;
   runs: number;
   cli: string[];
@@ -45,23 +47,27 @@ const ipOf = (i: number): string => `10.1.${Math.floor((i + 1) / 250)}.${((i + 1
 
 async function worker(cfg: WorkerConfig): Promise<void> {
   const l = new Loris({ db: cfg.db, runDir: cfg.runDir, storeFile: cfg.storeFile });
-  const samples: number[] = [];
-  for (let r = -1; r < cfg.runs; r++) {
-    const t0 = performance.now();
-    await Promise.all(
-      cfg.containers.map(async (ns, i) => {
-        await l.connect(`netns:${ns}`, `${ipOf(i)}/16`);
-        for (let tries = 0; ; tries++) {
-          const p = await run(['ip', 'netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', cfg.probeIp]);
-          if (p.code === 0) break;
-          if (tries > 20) throw new Error(`${ns} can't ping the probe ${cfg.probeIp}`);
-        }
-      }),
-    );
-    const ms = performance.now() - t0;
-    if (r >= 0) samples.push(ms);
-    process.stderr.write(`connect-${cfg.containers.length}: ${r < 0 ? 'warm-up' : `run ${r + 1}/${cfg.runs}`}: ${ms.toFixed(0)} ms\n`);
-    for (const ns of cfg.containers) await l.disconnect(`netns:${ns}`);
+  // samples[k]: the runs at sizes[k] containers.
+  const samples: number[][] = cfg.sizes.map(() => []);
+  for (const [k, n] of cfg.sizes.entries()) {
+    const these = cfg.containers.slice(0, n);
+    for (let r = -1; r < cfg.runs; r++) {
+      const t0 = performance.now();
+      await Promise.all(
+        these.map(async (ns, i) => {
+          await l.connect(`netns:${ns}`, `${ipOf(i)}/16`);
+          for (let tries = 0; ; tries++) {
+            const p = await run(['ip', 'netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', cfg.probeIp]);
+            if (p.code === 0) break;
+            if (tries > 20) throw new Error(`${ns} can't ping the probe ${cfg.probeIp}`);
+          }
+        }),
+      );
+      const ms = performance.now() - t0;
+      if (r >= 0) samples[k].push(ms);
+      process.stderr.write(`connect-${n}: ${r < 0 ? 'warm-up' : `run ${r + 1}/${cfg.runs}`}: ${ms.toFixed(0)} ms\n`);
+      for (const ns of these) await l.disconnect(`netns:${ns}`);
+    }
   }
   // The CLI: process start to exit of `loris connect`, a fresh container each time; Node's own start-up
   // alongside. With NODE_EXTRA_CA_CERTS set, every run is repeated without it (interleaved, same noise).
@@ -127,18 +133,22 @@ async function main(): Promise<void> {
       runDir: join(h.ovs.dir, 'loris'),
       storeFile: join(h.ovs.dir, 'loris.db'),
       containers: containers.slice(0, n).map(nsOf),
+      sizes: size(args, [1, 10, 25, 50, 100], [1, n]).filter((x) => x < n).concat(n),
       probeIp,
       runs,
       cli,
       cliRuns: Math.min(cliRuns, n - 1),
     };
-    log(`measuring: ${runs} runs of ${n} concurrent connects (+ warm-up), then ${cfg.cliRuns} CLI connects`);
+    log(`measuring: ${runs} runs (+ warm-up) of ${cfg.sizes.join(', ')} concurrent connects, then ${cfg.cliRuns} CLI connects`);
     const w = await run(lab.inHost(h, [process.execPath, '--import', 'tsx', SELF, '--worker', JSON.stringify(cfg)]), { timeoutMs: 1_000_000 });
     process.stderr.write(w.stderr);
     if (w.code !== 0) throw new Error(`worker failed (${w.code})`);
-    const { samples, cli: cliTimes, node } = JSON.parse(w.stdout.trim().split('\n').pop() ?? '{}') as { samples: number[]; cli: CliTimes; node: CliTimes };
+    const { samples: bySize, cli: cliTimes, node } = JSON.parse(w.stdout.trim().split('\n').pop() ?? '{}') as { samples: number[][]; cli: CliTimes; node: CliTimes };
+    const samples = bySize[bySize.length - 1];
     const s = summarize(samples);
-    const refConnect = (REF_CONNECT_100_MS * n) / 100;
+    // The original connected one container after the other: its recorded time per connect, times the count.
+    const refOf = (k: number): number => (REF_CONNECT_100_MS * k) / 100;
+    const refConnect = refOf(n);
     emit({
       bench: 'connect',
       metric: `connect-${n}`,
@@ -149,7 +159,9 @@ async function main(): Promise<void> {
       runs: samples.length,
       spread: s.spread,
       better: 'lower',
-      note: `reference = the original bash loris's recorded 18.84 s for 100 sequential connects${n === 100 ? '' : `, scaled to ${n}`}; not re-measured (the tool is not available here)`,
+      seriesX: 'containers',
+      series: cfg.sizes.map((x, k) => ({ x, y: summarize(bySize[k]).median, reference: refOf(x) })),
+      note: `curve: ${cfg.sizes.join('/')} containers at once; reference = the original bash loris's recorded 18.84 s for 100 sequential connects${n === 100 ? '' : `, scaled to ${n}`}; not re-measured (the tool is not available here)`,
     });
     const cliMetric = (k: keyof CliTimes, metric: string, what: string, env: string): void => {
       const c = summarize(cliTimes[k]);
