@@ -18,7 +18,7 @@ import type { Endpoint, StoreEvent } from '../store/types.js';
 import { unixctl } from '../ovsdb/unixctl.js';
 import { DEFAULT_LEASE_TIME } from './dhcp.js';
 import { answerDhcp } from './dhcp-server.js';
-import { dumpFlows, portVanished, traceFlowString, waitForPath } from './switch-io.js';
+import { dumpFlows, portVanished, traceFlowString, watchPath } from './switch-io.js';
 import { ControllerMetrics } from './metrics.js';
 import { autoDatapathType, desiredTunnels, ensureIntegrationBridge, syncTunnels } from './ovs-bridge.js';
 import {
@@ -390,23 +390,27 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   private connectLoop(): Promise<void> {
     this.connecting ??= (async () => {
+      // One watch for the whole loop: ovs-vswitchd re-creating the socket during an attempt is not missed.
+      const socket = watchPath(this.mgmtSocket);
+      this.wake = () => socket.wake();
       try {
         for (;;) {
           if (!this.running) return;
+          const seen = socket.events;
           try {
             await this.connectOnce();
             this.backoff = this.o.reconnectMinMs ?? 20;
             return;
           } catch (e) {
             this.log.debug({ err: (e as Error).message }, 'connect failed; retrying');
-            const w = waitForPath(this.mgmtSocket, this.backoff);
-            this.wake = w.wake;
-            await w.done;
-            this.wake = undefined;
+            // The socket changed while that attempt ran: try again at once, else after the backoff (or its change).
+            if (socket.events === seen) await socket.wait(this.backoff);
             this.backoff = Math.min(this.backoff * 2, this.o.reconnectMaxMs ?? 1000);
           }
         }
       } finally {
+        this.wake = undefined;
+        socket.close();
         this.connecting = undefined;
       }
     })();

@@ -43,5 +43,5 @@ export { reconcile, flowIdentity, flowBody, type FlowEntry, type ReconcileOption
 export { dhcpReply, decodeDhcp, encodeDhcp, decodeDhcpFrame, encodeDhcpFrame, DEFAULT_LEASE_TIME, type DhcpMessage, type DhcpOptions, type DhcpFrame, type DhcpLease, type DhcpMessageType } from './dhcp.js';
 export { ensureIntegrationBridge, syncTunnels, desiredTunnels, pairTunnelType, tunnelPortName, autoDatapathType, BridgeConfigError, type TunnelSpec, type TunnelType } from './ovs-bridge.js';
 export { answerDhcp, type DhcpAnswer, type DhcpServerConfig } from './dhcp-server.js';
-export { dumpFlows, portVanished, waitForPath, traceFlowString } from './switch-io.js';
+export { dumpFlows, portVanished, waitForPath, watchPath, traceFlowString, type PathWatch } from './switch-io.js';
 export { ControllerMetrics } from './metrics.js';

@@ -24,31 +24,68 @@ export function portVanished(p: OfpPort): boolean {
   return (p.state & OFPPS.LINK_DOWN) !== 0 && p.hwAddr === '00:00:00:00:00:00';
 }
 
+/** A watch on one path (inotify on its directory): counts its creations and removals, and waits for the next one. */
+export interface PathWatch {
+  /** How many times the path was created, replaced or removed since the watch began. */
+  readonly events: number;
+  /** Resolves after `ms`, or earlier at the path's next event or `wake()`. */
+  wait(ms: number): Promise<void>;
+  /** Ends the current wait now. */
+  wake(): void;
+  /** Stops watching (and ends the current wait). */
+  close(): void;
+}
+
 /**
- * Resolves after `ms`, or earlier when `path` is (re)created (inotify on its directory) or `wake()` is called.
- * Used to reconnect the moment ovs-vswitchd re-creates a bridge's management socket.
+ * Watches `path` across several waits, so an event that comes while the caller is busy (between two waits) is
+ * counted rather than lost: the controller compares `events` before and after a connect attempt, and retries at
+ * once when ovs-vswitchd re-created the bridge's management socket during the attempt.
  */
-export function waitForPath(path: string, ms: number): { done: Promise<void>; wake: () => void } {
-  let wake!: () => void;
-  const done = new Promise<void>((resolve) => {
-    let watcher: FSWatcher | undefined;
-    const timer = setTimeout(() => wake(), ms);
-    wake = (): void => {
-      clearTimeout(timer);
-      watcher?.close();
-      resolve();
-    };
-    try {
-      const base = basename(path);
-      watcher = watch(dirname(path), (_event, file) => {
-        if (file === base) wake();
+export function watchPath(path: string): PathWatch {
+  let events = 0;
+  let wakeUp: (() => void) | undefined;
+  let watcher: FSWatcher | undefined;
+  const base = basename(path);
+  try {
+    watcher = watch(dirname(path), (_event, file) => {
+      if (file !== base) return;
+      events++;
+      wakeUp?.();
+    });
+    watcher.on('error', () => undefined);
+  } catch {
+    /* no such directory yet: the timers alone */
+  }
+  return {
+    get events() {
+      return events;
+    },
+    wait(ms) {
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          wakeUp = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        wakeUp = done;
       });
-      watcher.on('error', () => undefined);
-    } catch {
-      /* no such directory yet: the timer alone */
-    }
-  });
-  return { done, wake };
+    },
+    wake() {
+      wakeUp?.();
+    },
+    close() {
+      watcher?.close();
+      watcher = undefined;
+      wakeUp?.();
+    },
+  };
+}
+
+/** One wait of `watchPath`: resolves after `ms`, or earlier when `path` is (re)created or `wake()` is called. */
+export function waitForPath(path: string, ms: number): { done: Promise<void>; wake: () => void } {
+  const w = watchPath(path);
+  return { done: w.wait(ms).finally(() => w.close()), wake: () => w.wake() };
 }
 
 /** ovs-fields(7) names ofproto/trace needs where the field table's ovs-ofctl name is ambiguous (tp_src/tp_dst). */
