@@ -217,7 +217,10 @@ export class Store extends EventEmitter<StoreEventMap> {
     let list = f.pod !== undefined ? this.view.podEndpoints(this.view.pod(f.pod)?.uuid ?? '') : [...this.view.endpoints.values()];
     if (f.host !== undefined) list = list.filter((e) => e.host === f.host);
     if (f.containerId !== undefined) list = list.filter((e) => e.containerId === f.containerId);
-    return list.sort((a, b) => a.pod - b.pod || parseIpv4(a.ip) - parseIpv4(b.ip));
+    // Ordered by pod, then address: keys looked up once per endpoint (the view parsed each address once).
+    const keyed = list.map((e) => ({ e, ip: this.view.ipOrder(e) }));
+    keyed.sort((a, b) => a.e.pod - b.e.pod || a.ip - b.ip);
+    return keyed.map((k) => k.e);
   }
 
   /** MTU for a pod's interfaces: its override, else the underlay MTU minus the largest tunnel overhead in use. */

@@ -26,6 +26,8 @@ export class StoreView {
   private readonly byContainer = new Map<string, Endpoint>();
   /** Pod UUID → its endpoints' IPv4 addresses as numbers (what lowest-free allocation scans). */
   private readonly podIps = new Map<string, Set<number>>();
+  /** Endpoint UUID → its address as a number (parsed once per row change; -1 for text that isn't a dotted quad). */
+  private readonly ipNumbers = new Map<string, number>();
   /** Pod UUID → its endpoints' UUIDs. */
   private readonly podMembers = new Map<string, Set<string>>();
   private readonly rawEndpoints = new Map<string, Row>();
@@ -52,6 +54,11 @@ export class StoreView {
 
   podAddresses(podUuid: string): ReadonlySet<number> | undefined {
     return this.podIps.get(podUuid);
+  }
+
+  /** An endpoint's address as a number, for ordering (-1 for text that isn't a dotted quad). */
+  ipOrder(e: Endpoint): number {
+    return this.ipNumbers.get(e.uuid) ?? -1;
   }
 
   podEndpoints(podUuid: string): Endpoint[] {
@@ -138,6 +145,7 @@ export class StoreView {
     if (!s) this.podMembers.set(e.podUuid, (s = new Set()));
     s.add(e.uuid);
     const ip = ipNumber(e.ip);
+    this.ipNumbers.set(e.uuid, ip ?? -1);
     if (ip !== undefined) {
       let ips = this.podIps.get(e.podUuid);
       if (!ips) this.podIps.set(e.podUuid, (ips = new Set()));
@@ -153,6 +161,7 @@ export class StoreView {
     del(this.byPodIp, podIpKey(e.podUuid, e.ip));
     del(this.byPodMac, podIpKey(e.podUuid, e.mac));
     del(this.byContainer, containerKey(e.containerId, e.ifname));
+    this.ipNumbers.delete(e.uuid);
     const s = this.podMembers.get(e.podUuid);
     s?.delete(e.uuid);
     if (s?.size === 0) this.podMembers.delete(e.podUuid);

@@ -16,6 +16,7 @@ import {
   PodInUseError,
   PodOutOfRangeError,
   Store,
+  STORE_DB,
   SubnetExhaustedError,
   type Endpoint,
   type StoreEvent,
@@ -218,6 +219,27 @@ test.serial('events: another client’s writes reach on("endpoint") as insert an
   } finally {
     store.off('endpoint', listener);
     await other.close();
+  }
+});
+
+test.serial('endpoints(): by pod, then address as a number; a row another tool wrote with a non-IPv4 address sorts first and breaks nothing', async (t) => {
+  await store.ensurePod(41, { subnet: '10.41.0.0/24' });
+  const made: Endpoint[] = [];
+  for (const ip of ['10.41.0.10', '10.41.0.9', '10.41.0.100']) made.push(await store.allocate({ pod: 41, container: { id: `ord-${ip}`, name: 'ord' }, ip }));
+  const pod = store.pod(41);
+  const host = store.host('h1');
+  if (!pod || !host) throw new Error('pod 41 or host h1 missing');
+  const foreign = await store.client.transact(STORE_DB, [
+    insert('Endpoint', { pod: new Uuid(pod.uuid), host: new Uuid(host.uuid), container_id: 'foreign', container_name: 'foreign', ifname: 'eth1', port_name: '', mac: '0a:00:00:00:41:01', ip: 'not-an-ip', prefix_len: 24, assignment: 'static' }),
+  ]);
+  try {
+    await store.waitFor((s) => s.endpoints({ pod: 41 }).length === 4);
+    t.deepEqual(store.endpoints({ pod: 41 }).map((e) => e.ip), ['not-an-ip', '10.41.0.9', '10.41.0.10', '10.41.0.100']);
+    t.deepEqual(store.endpoints({ containerId: 'ord-10.41.0.9' }).map((e) => e.ip), ['10.41.0.9']);
+  } finally {
+    await store.release(foreign[0].uuid.uuid);
+    for (const e of made) await store.release(e.uuid);
+    await store.removePod(41);
   }
 });
 
