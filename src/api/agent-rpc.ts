@@ -11,7 +11,9 @@ import { LorisError } from '../errors.js';
  * in-process; the result, errors and exit statuses are the same either way.
  *
  * Protocol: one JSON object per line each way: `{"id","method","params"}` → `{"id","result"}` or
- * `{"id","error":{"code","message"}}`. Only the methods in AGENT_METHODS are served.
+ * `{"id","error":{"code","message"}}`. Only the methods in AGENT_METHODS are served. Params:
+ * `connect` [container, address, pod|null, {dockerHost}], `disconnect` [container, pod|null, {dockerHost}] — the
+ * caller's Docker endpoint, so the agent resolves a container name where the caller's command would.
  *
  * This module stays free of heavy imports: the CLI's fast path loads it alone.
  */

@@ -41,6 +41,7 @@ import {
   type CleanupResult,
   type ClusterResult,
   type ConnectResult,
+  type ContainerOptions,
   type DisconnectResult,
   type EndpointInfo,
   type InitOptions,
@@ -89,6 +90,7 @@ export class Loris {
   readonly storeFile: string | undefined;
   readonly runDir: string;
   readonly bridge: string;
+  readonly dockerHost: string | undefined;
   private readonly progress: (msg: string) => void;
   private ovsClient: Promise<OvsdbClient> | undefined;
   private storeHandle: Promise<Store> | undefined;
@@ -103,6 +105,7 @@ export class Loris {
     this.storeFile = opts.storeFile;
     this.runDir = opts.runDir ?? DEFAULT_RUN_DIR;
     this.bridge = opts.bridge ?? DEFAULT_BRIDGE;
+    this.dockerHost = opts.dockerHost;
     this.progress = opts.onProgress ?? (() => undefined);
   }
 
@@ -286,7 +289,7 @@ export class Loris {
    * nothing (`changed: false`). A second pod gets the next interface (eth2, …). For `dhcp` the address is
    * allocated now and served by the agent's DHCP server to the container's DHCP client.
    */
-  async connect(container: string, address: string, pod?: string | number): Promise<ConnectResult> {
+  async connect(container: string, address: string, pod?: string | number, opts: ContainerOptions = {}): Promise<ConnectResult> {
     parseContainerRef(container);
     const spec = parseAddressSpec(address);
     const podNumber = pod === undefined ? GLOBAL_POD : parsePod(pod);
@@ -294,7 +297,7 @@ export class Loris {
     this.requireAgent('loris connect');
     const store = await this.openStore(config.hostName);
     this.progress(`resolving container ${container}`);
-    const ctr = await resolveContainer(container);
+    const ctr = await resolveContainer(container, this.resolveOptions(opts));
     try {
       const mine = store.endpoints({ containerId: ctr.id });
       const existing = mine.find((e) => e.pod === podNumber);
@@ -354,11 +357,17 @@ export class Loris {
     }
   }
 
+  /** How to resolve a container argument: the call's Docker endpoint, else this object's (else DOCKER_HOST). */
+  private resolveOptions(opts: ContainerOptions): { dockerHost?: string } {
+    const dockerHost = opts.dockerHost ?? this.dockerHost;
+    return dockerHost === undefined ? {} : { dockerHost };
+  }
+
   /** The store endpoints a container argument names on this host (resolving it when it still runs). */
-  private async endpointsOf(store: Store, container: string, hostName: string): Promise<Endpoint[]> {
+  private async endpointsOf(store: Store, container: string, hostName: string, opts: ContainerOptions = {}): Promise<Endpoint[]> {
     let ctr: ResolvedContainer | undefined;
     try {
-      ctr = await resolveContainer(container);
+      ctr = await resolveContainer(container, this.resolveOptions(opts));
     } catch (e) {
       if (!(e instanceof ContainerNotFoundError || e instanceof ContainerNotRunningError)) throw e;
     }
@@ -378,12 +387,12 @@ export class Loris {
   }
 
   /** Removes the container's interface on `pod` (every loris interface of it when no pod is given). */
-  async disconnect(container: string, pod?: string | number): Promise<DisconnectResult> {
+  async disconnect(container: string, pod?: string | number, opts: ContainerOptions = {}): Promise<DisconnectResult> {
     parseContainerRef(container);
     const podNumber = pod === undefined ? undefined : parsePod(pod);
     const { config } = await this.hostConfig('loris disconnect');
     const store = await this.openStore(config.hostName);
-    const eps = (await this.endpointsOf(store, container, config.hostName)).filter((e) => podNumber === undefined || e.pod === podNumber);
+    const eps = (await this.endpointsOf(store, container, config.hostName, opts)).filter((e) => podNumber === undefined || e.pod === podNumber);
     for (const e of eps) await this.removeEndpoint(store, e);
     return { changed: eps.length > 0, container, pod: podNumber ?? eps[0]?.pod ?? GLOBAL_POD, ...(eps.length === 1 ? { interface: eps[0].ifname } : {}) };
   }
@@ -502,8 +511,13 @@ export class Loris {
     writeAgentPidfile(this.runDir);
     const sock = agentSocketPath(this.runDir);
     const server = await serveAgentRpc(sock, (method, p) => {
-      const pod = p[2] === undefined || p[2] === null ? undefined : String(p[2]);
-      return method === 'connect' ? this.connect(String(p[0]), String(p[1]), pod) : this.disconnect(String(p[0]), p[1] === undefined || p[1] === null ? undefined : String(p[1]));
+      const opt = (x: unknown): string | undefined => (x === undefined || x === null ? undefined : String(x));
+      // The caller's container options ride last: [container, address, pod, opts] / [container, pod, opts].
+      const callerOpts = (x: unknown): ContainerOptions => {
+        const d = typeof x === 'object' && x !== null ? (x as { dockerHost?: unknown }).dockerHost : undefined;
+        return typeof d === 'string' ? { dockerHost: d } : {};
+      };
+      return method === 'connect' ? this.connect(String(p[0]), String(p[1]), opt(p[2]), callerOpts(p[3])) : this.disconnect(String(p[0]), opt(p[1]), callerOpts(p[2]));
     });
     return {
       controller,

@@ -12,8 +12,23 @@ export interface LorisOptions {
   runDir?: string;
   /** Integration bridge (default `br-int`). */
   bridge?: string;
+  /**
+   * Docker Engine endpoint used to resolve container names and ids (`unix:///path`; default: the DOCKER_HOST of
+   * this process, else /var/run/docker.sock). Each connect/disconnect may name its own (`ContainerOptions`).
+   */
+  dockerHost?: string;
   /** Called with a short line for each step of a long operation. */
   onProgress?: (msg: string) => void;
+}
+
+/** Per-call options of connect/disconnect. */
+export interface ContainerOptions {
+  /**
+   * The Docker Engine endpoint to resolve this container argument with (`unix:///path`); '' for the default socket.
+   * The CLI sends its own DOCKER_HOST with a request it hands to the agent, so the agent resolves names where the
+   * command's user would.
+   */
+  dockerHost?: string;
 }
 
 export const DEFAULT_DB = 'unix:/var/run/openvswitch/db.sock';

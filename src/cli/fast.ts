@@ -1,5 +1,5 @@
 import { agentSocketPath, callAgent, type AgentMethod } from '../api/agent-rpc.js';
-import { DEFAULT_RUN_DIR, type ConnectResult, type DisconnectResult } from '../api/types.js';
+import { DEFAULT_RUN_DIR, type ConnectResult, type ContainerOptions, type DisconnectResult } from '../api/types.js';
 import { LorisError } from '../errors.js';
 import { exitStatusFor } from './exit-codes.js';
 import { Output } from './output.js';
@@ -25,7 +25,8 @@ const VALUE_OPTIONS = new Set(['--db', '--store', '--store-file', '--run-dir', '
 
 interface FastCommand {
   method: AgentMethod;
-  params: (string | undefined)[];
+  /** [container, address, pod, opts] / [container, pod, opts]: opts carries this command's Docker endpoint. */
+  params: (string | undefined | ContainerOptions)[];
   runDir: string;
   json: boolean;
   verbose: number;
@@ -49,8 +50,10 @@ export function parseFast(args: readonly string[], env: NodeJS.ProcessEnv = proc
     else positional.push(a);
   }
   const [cmd, ...rest] = positional;
-  if (cmd === 'connect' && (rest.length === 2 || rest.length === 3)) return { method: 'connect', params: [rest[0], rest[1], rest[2]], runDir, json, verbose };
-  if (cmd === 'disconnect' && (rest.length === 1 || rest.length === 2)) return { method: 'disconnect', params: [rest[0], rest[1]], runDir, json, verbose };
+  // The agent resolves container names with the Docker endpoint this command would use ('' = the default socket).
+  const opts: ContainerOptions = { dockerHost: env.DOCKER_HOST ?? '' };
+  if (cmd === 'connect' && (rest.length === 2 || rest.length === 3)) return { method: 'connect', params: [rest[0], rest[1], rest[2], opts], runDir, json, verbose };
+  if (cmd === 'disconnect' && (rest.length === 1 || rest.length === 2)) return { method: 'disconnect', params: [rest[0], rest[1], opts], runDir, json, verbose };
   return undefined;
 }
 

@@ -166,6 +166,27 @@ test.serial('the installed command: bin/loris.js hands a plain connect/disconnec
   t.notRegex((await run(lab.inContainer(c.c6, ['ip', '-o', 'link']))).stdout, /eth1/);
 });
 
+test.serial('a real Docker container by its name: connect resolves it through the Docker Engine API (DOCKER_HOST), it pings across hosts, disconnect by name', async (t) => {
+  const { lab, h2, store } = t.context;
+  const d = await lab.addContainer('d1', 'docker');
+  if (d.kind !== 'docker') return t.fail('not a docker container');
+  const engine = await lab.docker();
+  const name = (await engine.docker(['inspect', '-f', '{{.Name}}', d.id])).trim().replace(/^\//, '');
+  const env = { DOCKER_HOST: engine.host };
+  const r = await lorisJson<ConnectResult>(lab, h2, ['connect', name, '10.1.0.8'], { store, env });
+  t.is(r.status, 0, JSON.stringify(r.value) + r.err);
+  t.like(r.value, { changed: true, container: name, interface: 'eth1', ip: '10.1.0.8', prefix: 24, pod: 1, host: 'h2' });
+  t.regex(await lab.execIn(d, ['ip', '-o', 'addr', 'show', 'eth1']), /inet 10\.1\.0\.8\/24/);
+  await waitUntil('d1 (h2) -> c1 (h1)', async () => (await lab.ping(d, '10.1.0.1')).ok, 10_000, 100);
+  // By id too: the same container, nothing changes.
+  const again = await lorisJson<ConnectResult>(lab, h2, ['connect', d.id, '10.1.0.8'], { store, env });
+  t.like(again.value, { changed: false, container: name });
+  const gone = await loris(lab, h2, ['disconnect', name], { store, env });
+  t.is(gone.status, 0, gone.err);
+  t.regex(gone.out, new RegExp(`^disconnected ${name} eth1 pod 1$`, 'm'));
+  t.notRegex(await lab.execIn(d, ['ip', '-o', 'link']), /eth1/);
+});
+
 test.serial('disconnect, then cleanup removes everything loris created, and can run twice', async (t) => {
   const { lab, h1, h2, c, store } = t.context;
   const d = await loris(lab, h1, ['disconnect', ns(c.c1), '2']);

@@ -2,9 +2,9 @@ import test from 'ava';
 import { connectText, disconnectText, parseFast } from '../../../src/cli/fast.js';
 
 test('fast path: only plain connect/disconnect command lines qualify', (t) => {
-  t.like(parseFast(['connect', 'web1', '10.1.0.5/24'], {}), { method: 'connect', params: ['web1', '10.1.0.5/24', undefined], runDir: '/var/run/loris', json: false });
-  t.like(parseFast(['--db', 'unix:/x', '--run-dir', '/r', '--json', '-v', 'connect', 'c', 'dhcp', '7'], {}), { params: ['c', 'dhcp', '7'], runDir: '/r', json: true, verbose: 1 });
-  t.like(parseFast(['disconnect', 'c'], { LORIS_RUN_DIR: '/env' }), { method: 'disconnect', params: ['c', undefined], runDir: '/env' });
+  t.like(parseFast(['connect', 'web1', '10.1.0.5/24'], {}), { method: 'connect', params: ['web1', '10.1.0.5/24', undefined, { dockerHost: '' }], runDir: '/var/run/loris', json: false });
+  t.like(parseFast(['--db', 'unix:/x', '--run-dir', '/r', '--json', '-v', 'connect', 'c', 'dhcp', '7'], { DOCKER_HOST: 'unix:///d.sock' }), { params: ['c', 'dhcp', '7', { dockerHost: 'unix:///d.sock' }], runDir: '/r', json: true, verbose: 1 });
+  t.like(parseFast(['disconnect', 'c'], { LORIS_RUN_DIR: '/env' }), { method: 'disconnect', params: ['c', undefined, { dockerHost: '' }], runDir: '/env' });
   for (const argv of [['connect', 'c'], ['connect', 'a', 'b', 'c', 'd'], ['connect', '--help'], ['status'], ['--db'], ['--db=x', 'connect', 'a', 'b'], ['--nope', 'connect', 'a', 'b'], ['connect', 'a', '-1']]) {
     t.is(parseFast(argv, {}), undefined, argv.join(' '));
   }
