@@ -405,7 +405,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
             this.log.debug({ err: (e as Error).message }, 'connect failed; retrying');
             // The socket changed while that attempt ran: try again at once, else after the backoff (or its change).
             if (socket.events === seen) await socket.wait(this.backoff);
-            this.backoff = Math.min(this.backoff * 2, this.o.reconnectMaxMs ?? 1000);
+            // A socket that just appeared may not listen yet (vswitchd binds, then listens): after a change, retry
+            // from the shortest backoff instead of doubling a long one.
+            const min = this.o.reconnectMinMs ?? 20;
+            this.backoff = socket.events !== seen ? min : Math.min(this.backoff * 2, this.o.reconnectMaxMs ?? 1000);
           }
         }
       } finally {
