@@ -52,7 +52,7 @@ export const BENCHES: readonly BenchInfo[] = [
   },
   {
     name: 'restart',
-    compares: 'controller and vswitchd restarts: packet loss and re-programming time (absolute)',
+    compares: 'the agent killed (kill -9) and ovs-vswitchd restarted under a 10 ms ping: packets lost vs a flush-and-reinstall controller, re-programming time',
     timeoutS: 900,
   },
   {
@@ -60,7 +60,7 @@ export const BENCHES: readonly BenchInfo[] = [
     compares: 'flows per endpoint at 10…10,000 endpoints, convergence time, controller RSS',
     timeoutS: 1800,
   },
-  { name: 'connect', compares: 'container connect latency vs number of containers', timeoutS: 1200 },
+  { name: 'connect', compares: 'containers connected through the API (1 to 100 at once) and one `loris connect` start to exit, vs the original bash loris', timeoutS: 1200 },
 ];
 
 /** Files in bench/ that are the harness, not benchmarks. */
