@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Loris } from '../src/api/loris.js';
 import { Lab, type LabContainer } from '../src/lab/index.js';
 import { run } from '../src/lab/exec.js';
-import { emit, log, parseBenchArgs, size, summarize } from './lib/index.js';
+import { emit, log, parseBenchArgs, size, summarize, timeCommand } from './lib/index.js';
 
 const REF_CONNECT_100_MS = 18_840;
 const REF_CLI_P50_MS = 187;
@@ -75,18 +75,11 @@ async function worker(cfg: WorkerConfig): Promise<void> {
   if (process.env.NODE_EXTRA_CA_CERTS !== undefined) envs.push(['noExtraCa', { ...process.env, NODE_EXTRA_CA_CERTS: undefined }]);
   const cli: CliTimes = { asIs: [], noExtraCa: [] };
   const node: CliTimes = { asIs: [], noExtraCa: [] };
-  const timed = async (argv: string[], env: NodeJS.ProcessEnv): Promise<number> => {
-    const t0 = performance.now();
-    const p = await run(argv, { env });
-    const ms = performance.now() - t0;
-    if (p.code !== 0) throw new Error(`${argv.join(' ')} failed: ${p.stderr}`);
-    return ms;
-  };
   for (let r = -1; r < cfg.cliRuns; r++) {
     for (const [k, env] of envs) {
       const ns = cfg.containers[r + 1];
-      const ms = await timed([...cfg.cli, 'connect', `netns:${ns}`, `${ipOf(r + 1)}/16`], env);
-      const nodeMs = await timed([process.execPath, '-e', '0'], env);
+      const ms = await timeCommand([...cfg.cli, 'connect', `netns:${ns}`, `${ipOf(r + 1)}/16`], { env });
+      const nodeMs = await timeCommand([process.execPath, '-e', '0'], { env });
       if (r >= 0) {
         cli[k].push(ms);
         node[k].push(nodeMs);

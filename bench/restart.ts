@@ -18,15 +18,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, type LabContainer, type LabHost } from '../src/lab/index.js';
-import { run, waitUntil } from '../src/lab/exec.js';
+import { pidAlive, run, waitUntil } from '../src/lab/exec.js';
 import { killVswitchd, startVswitchd } from '../src/lab/ovs.js';
-import { hostArgs } from '../test/e2e/cli-helpers.js';
+import { loris as lorisCli } from '../test/e2e/cli-helpers.js';
 import { emit, log, median, parseBenchArgs, size, spread } from './lib/index.js';
 
 const args = parseBenchArgs();
 const runs = size(args, 5, 3);
 const pings = size(args, 300, 150);
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 
 interface Gap {
   gapMs: number;
@@ -38,22 +37,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'loris-restart-'));
 
 /** `loris <args>` inside host h (the agent it starts logs at info level, so its reconciliations are timed). */
 async function loris(h: LabHost, a: string[], o: { store?: string } = {}): Promise<string> {
-  const env = { ...process.env, LORIS_LOG_LEVEL: 'info' };
-  const r = await run(lab.inHost(h, [process.execPath, '--import', 'tsx', CLI, ...hostArgs(h, o), ...a]), { timeoutMs: 60_000, env });
-  if (r.code !== 0) throw new Error(`loris ${a.join(' ')} on ${h.name}: ${r.stderr}`);
-  return r.stdout;
+  const r = await lorisCli(lab, h, a, { ...o, env: { LORIS_LOG_LEVEL: 'info' } });
+  if (r.status !== 0) throw new Error(`loris ${a.join(' ')} on ${h.name}: ${r.err}`);
+  return r.out;
 }
 
 const runDir = (h: LabHost): string => join(h.ovs.dir, 'loris');
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** SIGKILL to h's agent (its pidfile), waits until it is gone. */
 async function killAgent(h: LabHost): Promise<void> {

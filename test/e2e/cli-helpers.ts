@@ -18,9 +18,13 @@ export function hostArgs(h: LabHost, o: { store?: string } = {}): string[] {
   return ['--db', `unix:${h.ovs.dbSock}`, '--run-dir', join(h.ovs.dir, 'loris'), '--store-file', join(h.ovs.dir, 'loris.db'), ...(o.store ? ['--store', o.store] : [])];
 }
 
-/** Runs `loris <args>` inside lab host `h`'s namespace (as an operator would on that host). */
-export async function loris(lab: Lab, h: LabHost, args: string[], o: { store?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const r = await run(lab.inHost(h, [process.execPath, '--import', 'tsx', MAIN, ...hostArgs(h, o), ...args]), { timeoutMs: 60_000, env: { ...process.env, ...o.env } });
+/**
+ * Runs `loris <args>` inside lab host `h`'s namespace (as an operator would on that host): the sources through tsx,
+ * or `command` (e.g. the installed bin/loris.js).
+ */
+export async function loris(lab: Lab, h: LabHost, args: string[], o: { store?: string; env?: NodeJS.ProcessEnv; command?: string[] } = {}): Promise<CliResult> {
+  const command = o.command ?? [process.execPath, '--import', 'tsx', MAIN];
+  const r = await run(lab.inHost(h, [...command, ...hostArgs(h, o), ...args]), { timeoutMs: 60_000, env: { ...process.env, ...o.env } });
   return { status: r.code ?? -1, out: r.stdout, err: r.stderr };
 }
 

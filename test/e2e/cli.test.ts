@@ -3,7 +3,7 @@ import { Lab, type LabContainer, type LabHost } from '../../src/lab/index.js';
 import { run, waitUntil } from '../../src/lab/exec.js';
 import type { CleanupResult, ConnectResult, InitResult, StatusResult } from '../../src/api/types.js';
 import { fileURLToPath } from 'node:url';
-import { hostArgs, loris, lorisJson, snapshot } from './cli-helpers.js';
+import { loris, lorisJson, snapshot } from './cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -137,10 +137,7 @@ test.serial('the installed command: bin/loris.js hands a plain connect/disconnec
   // The bundle `npm run build` makes (the tsc part is not needed: nothing here leaves the fast path).
   const build = await run(['npm', '--prefix', ROOT, 'run', '--silent', 'build:cli-fast'], { timeoutMs: 60_000 });
   t.is(build.code, 0, build.stderr);
-  const bin = async (args: string[]) => {
-    const r = await run(lab.inHost(h1, [`${ROOT}bin/loris.js`, ...hostArgs(h1), ...args]), { timeoutMs: 60_000 });
-    return { status: r.code ?? -1, out: r.stdout, err: r.stderr };
-  };
+  const bin = (args: string[]) => loris(lab, h1, args, { command: [`${ROOT}bin/loris.js`] });
   const ok = await bin(['-v', 'connect', ns(c.c6), '10.1.0.6']);
   t.is(ok.status, 0, ok.err);
   t.regex(ok.out, /^connected: \S+ eth1 10\.1\.0\.6\/24 ([0-9a-f]{2}:){5}[0-9a-f]{2} pod 1 \(static\)$/m);
